@@ -1,0 +1,1 @@
+//! The waymark rule engine (being written).

@@ -1,0 +1,284 @@
+//! Diagnostics: problems in the author's content, reported like a compiler.
+//!
+//! Two channels exist in waymark (see STYLE.md): a [`Diagnostic`] is a problem
+//! in what the author wrote (front matter, Markdown, templates, rules, links);
+//! all of them are collected and the build exits 1. An [`crate::Error`] is an
+//! I/O or usage failure and exits 2.
+//!
+//! Positions are kept as byte offsets while parsing and turned into 1-based
+//! line and column (counting characters, not bytes) by one tested function,
+//! [`SourceMap::line_col`].
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Fails the build.
+    Error,
+    /// Reported; fails only under `--strict`.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// A 1-based line and column (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct LineCol {
+    /// Line, from 1.
+    pub line: u32,
+    /// Column in characters, from 1.
+    pub col: u32,
+}
+
+/// One problem found in the author's input.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A short stable code, e.g. `broken-link`.
+    pub code: &'static str,
+    /// What is wrong, in words.
+    pub message: String,
+    /// The file as the author knows it (relative to the site root).
+    pub file: Option<PathBuf>,
+    /// Where in the file, when known.
+    pub pos: Option<LineCol>,
+    /// The source line at `pos`, for the excerpt.
+    pub excerpt: Option<String>,
+    /// How to fix it, when there is something useful to say.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with no position yet.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            file: None,
+            pos: None,
+            excerpt: None,
+            help: None,
+        }
+    }
+
+    /// A warning with no position yet.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+
+    /// Names the file, with no position in it.
+    pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// Places the diagnostic at a byte offset of a source file.
+    pub fn at(mut self, src: &SourceMap, offset: usize) -> Self {
+        let pos = src.line_col(offset);
+        self.excerpt = src.line_text(pos.line).map(str::to_owned);
+        self.pos = Some(pos);
+        self.file = Some(src.path().to_path_buf());
+        self
+    }
+
+    /// Places the diagnostic at a known line and column of a source file.
+    pub fn at_line_col(mut self, src: &SourceMap, pos: LineCol) -> Self {
+        self.excerpt = src.line_text(pos.line).map(str::to_owned);
+        self.pos = Some(pos);
+        self.file = Some(src.path().to_path_buf());
+        self
+    }
+
+    /// Adds advice on how to fix the problem.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// `file:line:col` (or as much of it as is known).
+    pub fn location(&self) -> Option<String> {
+        let file = self.file.as_ref()?;
+        let file = display_path(file);
+        Some(match self.pos {
+            Some(p) => format!("{file}:{}:{}", p.line, p.col),
+            None => file,
+        })
+    }
+
+    /// The rustc-like human rendering: a headline, then the source line with a caret.
+    pub fn render_human(&self) -> String {
+        let mut out = String::new();
+        match self.location() {
+            Some(loc) => {
+                let _ = write!(out, "{loc}: {}[{}]: {}", self.severity, self.code, self.message);
+            }
+            None => {
+                let _ = write!(out, "{}[{}]: {}", self.severity, self.code, self.message);
+            }
+        }
+        if let (Some(pos), Some(line)) = (self.pos, &self.excerpt) {
+            let num = pos.line.to_string();
+            let pad = " ".repeat(num.len());
+            // Tabs would shift the caret; show them as single spaces.
+            let shown: String = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            let caret_pad = " ".repeat(pos.col.saturating_sub(1) as usize);
+            let _ = write!(out, "\n{pad} |\n{num} | {shown}\n{pad} | {caret_pad}^");
+        }
+        if let Some(help) = &self.help {
+            let _ = write!(out, "\n  = help: {help}");
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render_human())
+    }
+}
+
+/// Paths are shown with forward slashes on every platform, so messages and
+/// snapshots read the same everywhere.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Sorts diagnostics into a stable order: by file, then position, then code.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.file, a.pos, a.code, &a.message).cmp(&(&b.file, b.pos, b.code, &b.message))
+    });
+}
+
+/// A source file's text with the means to turn byte offsets into lines and columns.
+#[derive(Debug, Clone)]
+pub struct SourceMap {
+    path: PathBuf,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceMap {
+    /// Wraps a file's text; `path` is how the author names the file.
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceMap { path: path.into(), text, line_starts }
+    }
+
+    /// The path as shown in messages.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The whole text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// 1-based line and column (in characters) of a byte offset. Offsets past
+    /// the end clamp to the end; offsets inside a character count as that character.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line_idx = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line_idx];
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = self.text[start..end].chars().count() + 1;
+        LineCol { line: line_idx as u32 + 1, col: col as u32 }
+    }
+
+    /// Byte offset of a 1-based line and column, if it exists.
+    pub fn offset(&self, pos: LineCol) -> Option<usize> {
+        let start = *self.line_starts.get(pos.line.checked_sub(1)? as usize)?;
+        let line = &self.text[start..];
+        let line = &line[..line.find('\n').unwrap_or(line.len())];
+        let skip = pos.col.checked_sub(1)? as usize;
+        match line.char_indices().nth(skip) {
+            Some((i, _)) => Some(start + i),
+            None if line.chars().count() == skip => Some(start + line.len()),
+            None => None,
+        }
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, line: u32) -> Option<&str> {
+        let idx = line.checked_sub(1)? as usize;
+        let start = *self.line_starts.get(idx)?;
+        let end = self.line_starts.get(idx + 1).map_or(self.text.len(), |&e| e);
+        Some(self.text[start..end].trim_end_matches(['\n', '\r']))
+    }
+}
+
+/// Suggests the closest valid name for a misspelt one, if any is close enough.
+pub fn suggest<'a>(wrong: &str, valid: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    valid
+        .into_iter()
+        .map(|v| (strsim::jaro_winkler(wrong, v), v))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_is_one_based_and_counts_characters() {
+        let src = SourceMap::new("a.md", "ab\nçé x\n\nlast");
+        assert_eq!(src.line_col(0), LineCol { line: 1, col: 1 });
+        assert_eq!(src.line_col(1), LineCol { line: 1, col: 2 });
+        assert_eq!(src.line_col(2), LineCol { line: 1, col: 3 }); // the newline itself
+        assert_eq!(src.line_col(3), LineCol { line: 2, col: 1 });
+        // "ç" and "é" are two bytes each: "x" is the 4th character.
+        assert_eq!(src.line_col(3 + 5), LineCol { line: 2, col: 4 });
+        assert_eq!(src.line_col(3 + 7), LineCol { line: 3, col: 1 });
+        assert_eq!(src.line_col(999), LineCol { line: 4, col: 5 });
+        assert_eq!(src.line_text(2), Some("çé x"));
+        assert_eq!(src.line_text(5), None);
+    }
+
+    #[test]
+    fn offset_inverts_line_col() {
+        let src = SourceMap::new("a.md", "ab\nçé x\n\nlast");
+        for off in [0, 1, 3, 5, 7, 8, 10, 11, 14] {
+            if src.text().is_char_boundary(off) {
+                assert_eq!(src.offset(src.line_col(off)), Some(off), "offset {off}");
+            }
+        }
+    }
+
+    #[test]
+    fn human_rendering_points_at_the_column() {
+        let src = SourceMap::new("content/a.md", "---\ntitle: x\ntitel: y\n---\n");
+        let d = Diagnostic::error("front-matter", "unknown key `titel`")
+            .at(&src, 13)
+            .with_help("did you mean `title`?");
+        assert_eq!(
+            d.render_human(),
+            "content/a.md:3:1: error[front-matter]: unknown key `titel`\n  |\n3 | titel: y\n  | ^\n  = help: did you mean `title`?"
+        );
+    }
+
+    #[test]
+    fn suggestions_pick_the_nearest_name() {
+        assert_eq!(suggest("titel", ["title", "summary", "stage"]), Some("title"));
+        assert_eq!(suggest("zzz", ["title", "summary"]), None);
+    }
+}

@@ -1,0 +1,26 @@
+//! waymark: a static-site generator for child protection procedures and the
+//! plain-language guides that go with them.
+//!
+//! The pipeline (see `DESIGN.md`): load → parse → render → check → write.
+//! Only loading and writing touch the disk.
+
+pub mod diag;
+pub mod yaml;
+
+/// An I/O or usage failure (exit status 2). Problems in the author's content
+/// are [`diag::Diagnostic`]s instead.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file or folder could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: std::path::PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The command line asked for something that cannot be done.
+    #[error("{0}")]
+    Usage(String),
+}
