@@ -24,3 +24,21 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 }
+
+pub mod rules;
+
+/// Why a command did not succeed: content problems (exit 1) or an
+/// I/O / usage failure (exit 2).
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems in what the author wrote; all of them, sorted.
+    Content(Vec<diag::Diagnostic>),
+    /// I/O or usage.
+    Error(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Error(e)
+    }
+}
