@@ -42,3 +42,27 @@ impl From<Error> for Failure {
         Failure::Error(e)
     }
 }
+
+pub mod config;
+pub mod content;
+pub mod glossary;
+pub mod markdown;
+pub mod render;
+pub mod site;
+pub mod theme;
+pub mod timescale_table;
+pub mod write;
+pub mod cli;
+pub mod new;
+
+/// The rules file for `dates` and `holidays`: `--rules`, else site.toml's.
+pub fn rules_path(root: &std::path::Path, given: Option<std::path::PathBuf>) -> Result<std::path::PathBuf, Failure> {
+    if let Some(p) = given {
+        return Ok(p);
+    }
+    let config = config::SiteConfig::load(root)?;
+    match config.rules {
+        Some(r) => Ok(config.root.join(r)),
+        None => Err(Error::Usage("site.toml names no rules file; pass --rules FILE".into()).into()),
+    }
+}

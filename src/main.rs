@@ -1,1 +1,101 @@
-fn main() {}
+//! The `waymark` command: parse arguments, call the library, print
+//! diagnostics, exit 0 (success), 1 (problems in the content) or 2 (usage or I/O).
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use waymark::cli::{Cli, Command, Format, NewCommand};
+use waymark::diag::{Diagnostic, Severity};
+use waymark::{Failure, site};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = site::root_or_cwd(cli.root.as_deref());
+    let (result, format, strict) = match cli.command {
+        Command::Build(a) => {
+            let opts = site::BuildOptions { root, out: a.out, base_url: a.site.base_url, drafts: a.site.drafts };
+            (site::build(&opts).map(|r| summary("built", &r)), a.site.format, false)
+        }
+        Command::Check(a) => {
+            let opts = site::BuildOptions { root, out: None, base_url: a.site.base_url, drafts: a.site.drafts };
+            (site::check(&opts).map(|r| summary("checked", &r)), a.site.format, a.strict)
+        }
+        Command::New(NewCommand::Page(a)) => {
+            let opts = waymark::new::NewPage { root, path: a.path, title: a.title, audience: a.audience, stage: a.stage };
+            (waymark::new::page(&opts).map(|p| (format!("created {}", p.display()), Vec::new())), Format::Human, false)
+        }
+        Command::Dates(a) => {
+            let run = || -> Result<(String, Vec<Diagnostic>), Failure> {
+                let rules = waymark::rules_path(&root, a.rules)?;
+                let opts = waymark::rules::DatesOptions {
+                    rules,
+                    calendar: a.calendar,
+                    timescale: a.timescale,
+                    date: a.date,
+                    count: a.count,
+                    explain: a.explain,
+                };
+                Ok((waymark::rules::dates_command(&opts)?, Vec::new()))
+            };
+            (run(), Format::Human, false)
+        }
+        Command::Holidays(a) => {
+            let run = || -> Result<(String, Vec<Diagnostic>), Failure> {
+                let rules = waymark::rules_path(&root, a.rules)?;
+                let opts = waymark::rules::HolidaysOptions { rules, calendar: a.calendar, year: a.year };
+                Ok((waymark::rules::holidays_command(&opts)?, Vec::new()))
+            };
+            (run(), Format::Human, false)
+        }
+    };
+    match result {
+        Ok((out, warnings)) => {
+            print_diags(&warnings, format);
+            if strict && !warnings.is_empty() {
+                eprintln!("error: {} warning(s), and --strict treats warnings as errors", warnings.len());
+                return ExitCode::from(1);
+            }
+            if !out.is_empty() {
+                println!("{}", out.trim_end_matches('\n'));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Content(diags)) => {
+            print_diags(&diags, format);
+            let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+            let warnings = diags.len() - errors;
+            if format == Format::Human {
+                eprintln!(
+                    "error: {errors} error{} and {warnings} warning{} found; nothing was written",
+                    if errors == 1 { "" } else { "s" },
+                    if warnings == 1 { "" } else { "s" }
+                );
+            }
+            ExitCode::from(1)
+        }
+        Err(Failure::Error(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn summary(verb: &str, r: &site::Report) -> (String, Vec<Diagnostic>) {
+    let what = if verb == "built" {
+        format!("built {} pages ({} files) into {}", r.pages, r.files, r.out_dir.display())
+    } else {
+        format!("checked {} pages: no errors", r.pages)
+    };
+    let w = if r.warnings.is_empty() { String::new() } else { format!(", {} warning(s)", r.warnings.len()) };
+    (format!("{what}{w}"), r.warnings.clone())
+}
+
+fn print_diags(diags: &[Diagnostic], format: Format) {
+    for d in diags {
+        match format {
+            Format::Human => eprintln!("{}\n", d.render_human()),
+            Format::Json => println!("{}", serde_json::to_string(d).unwrap_or_default()),
+            Format::Github => println!("{}", waymark::diag::github_annotation(d)),
+        }
+    }
+}

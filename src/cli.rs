@@ -1,0 +1,160 @@
+//! The command line: clap derive types only. Each subcommand becomes one
+//! options struct handed to one library function (see `main.rs`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// waymark builds a child protection procedures website from Markdown pages
+/// and one rules file of timescales.
+///
+/// Write pages in content/ (Markdown with a short YAML header), keep every
+/// timescale in content/rules.yaml, and run `waymark build`. Every mistake is
+/// reported as file:line:column before anything is published.
+#[derive(Debug, Parser)]
+#[command(name = "waymark", version, about, long_about, propagate_version = true)]
+#[command(after_help = "Examples:\n  waymark build                      build the site in this folder into public/\n  waymark check                      find every problem without writing anything\n  waymark new page parents/help.md --title \"Getting help\"\n  waymark dates first_core_group 2026-12-23 --explain\n  waymark holidays --year 2027")]
+pub struct Cli {
+    /// The site folder (the one holding site.toml). Default: the current folder.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (public/ unless site.toml says otherwise).
+    ///
+    /// The new site is written beside the old one and swapped in only when
+    /// the whole build succeeded: a failed build never changes what was there.
+    Build(BuildArgs),
+    /// Check the site: everything `build` does, without writing any file.
+    Check(CheckArgs),
+    /// Create a new file from a template.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Work out a due date from the rules file.
+    ///
+    /// Prints the date as YYYY-MM-DD on its own line, so scripts can use it.
+    Dates(DatesArgs),
+    /// List the holidays of a calendar in the rules file, one per line.
+    Holidays(HolidaysArgs),
+}
+
+/// Options shared by build and check.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// Use this base URL instead of site.toml's (e.g. https://example.org/procedures/).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `waymark build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Write the site here instead of site.toml's output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Options shared with `check`.
+    #[command(flatten)]
+    pub site: SiteArgs,
+}
+
+/// `waymark check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Options shared with `build`.
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// file:line:col: error[code]: message, with the source line (like rustc).
+    Human,
+    /// One JSON object per line.
+    Json,
+    /// GitHub Actions annotations (::error file=…,line=…,col=…::message).
+    Github,
+}
+
+/// `waymark new`.
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Create a page with front matter ready to fill in.
+    Page(NewPageArgs),
+}
+
+/// `waymark new page`.
+#[derive(Debug, Args)]
+pub struct NewPageArgs {
+    /// Where, inside the content folder (e.g. parents/getting-help.md).
+    pub path: PathBuf,
+    /// The page title.
+    #[arg(long)]
+    pub title: String,
+    /// Who the page is for (audience ids from site.toml, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub audience: Vec<String>,
+    /// The stage of the process (a stage id from site.toml).
+    #[arg(long)]
+    pub stage: Option<String>,
+}
+
+/// `waymark dates`.
+#[derive(Debug, Args)]
+pub struct DatesArgs {
+    /// The rules file (default: the one named in site.toml).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Count in this calendar instead of the rule's.
+    #[arg(long, value_name = "NAME")]
+    pub calendar: Option<String>,
+    /// For a repeating timescale: print the next N dates, one per line.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u32>,
+    /// Explain in words how the date was reached.
+    #[arg(long)]
+    pub explain: bool,
+    /// The timescale's id in the rules file (e.g. first_core_group).
+    pub timescale: String,
+    /// The date of the event the timescale counts from, as YYYY-MM-DD.
+    pub date: String,
+}
+
+/// `waymark holidays`.
+#[derive(Debug, Args)]
+pub struct HolidaysArgs {
+    /// The rules file (default: the one named in site.toml).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// The calendar (default: the rules file's default calendar).
+    #[arg(long, value_name = "NAME")]
+    pub calendar: Option<String>,
+    /// The year.
+    #[arg(long)]
+    pub year: i32,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

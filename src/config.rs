@@ -1,0 +1,348 @@
+//! `site.toml`: the site's configuration, read strictly.
+//!
+//! The file is deserialised into [`RawConfig`] (`deny_unknown_fields`, so a
+//! misspelt key is an error naming the key and the nearest valid one), then
+//! checked and turned into [`SiteConfig`], whose values are known to be usable.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diag::{self, Diagnostic, SourceMap};
+
+/// The file name looked for at the site root.
+pub const FILE_NAME: &str = "site.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default = "default_content")]
+    content: PathBuf,
+    #[serde(default = "default_output")]
+    output: PathBuf,
+    #[serde(default)]
+    rules: Option<PathBuf>,
+    exit_url: String,
+    #[serde(default)]
+    safety_page: Option<String>,
+    #[serde(default)]
+    nav: Vec<RawNav>,
+    #[serde(default)]
+    audiences: Vec<RawAudience>,
+    #[serde(default)]
+    stages: Vec<RawStage>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNav {
+    title: String,
+    page: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAudience {
+    id: String,
+    label: String,
+    #[serde(default)]
+    page: Option<String>,
+    #[serde(default)]
+    entry: Option<String>,
+    #[serde(default)]
+    entry_text: Option<String>,
+    #[serde(default)]
+    exit: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStage {
+    id: String,
+    label: String,
+}
+
+fn default_language() -> String {
+    "en-GB".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_content() -> PathBuf {
+    "content".into()
+}
+fn default_output() -> PathBuf {
+    "public".into()
+}
+
+/// A top navigation entry: a content page (path relative to the content folder).
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    /// Link text.
+    pub title: String,
+    /// The page, as a path under the content folder (`procedures/_index.md`).
+    pub page: String,
+}
+
+/// One kind of reader the site writes for.
+#[derive(Debug, Clone)]
+pub struct Audience {
+    /// Used in front matter (`audience: [parents-and-carers]`).
+    pub id: String,
+    /// Shown to readers ("Parents and carers").
+    pub label: String,
+    /// The audience's landing page (content path), if any.
+    pub page: Option<String>,
+    /// The home-page entry point text ("I am a parent or carer").
+    pub entry: Option<String>,
+    /// A line under the entry point.
+    pub entry_text: Option<String>,
+    /// Pages for this audience carry the "Exit this page" control.
+    pub exit: bool,
+}
+
+/// A stage of the child protection process, used to group pages.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// Used in front matter (`stage: core-group`).
+    pub id: String,
+    /// Shown to readers.
+    pub label: String,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// The site root (the folder holding site.toml).
+    pub root: PathBuf,
+    /// Site title.
+    pub title: String,
+    /// Absolute base URL, always ending in `/` (`https://example.org/cp/`).
+    pub base_url: String,
+    /// The path part of the base URL, always starting and ending in `/` (`/cp/`).
+    pub base_path: String,
+    /// BCP 47 language tag for `<html lang>`.
+    pub language: String,
+    /// Theme name (folder under `themes/`; `default` is built in).
+    pub theme: String,
+    /// Content folder, relative to the root.
+    pub content: PathBuf,
+    /// Output folder, relative to the root (or absolute).
+    pub output: PathBuf,
+    /// Rules file, relative to the root, if the site has one.
+    pub rules: Option<PathBuf>,
+    /// Where "Exit this page" goes.
+    pub exit_url: String,
+    /// The safety advice page (content path).
+    pub safety_page: Option<String>,
+    /// Top navigation.
+    pub nav: Vec<NavItem>,
+    /// Audiences, in display order.
+    pub audiences: Vec<Audience>,
+    /// Stages, in process order.
+    pub stages: Vec<Stage>,
+}
+
+impl SiteConfig {
+    /// Reads `root/site.toml`. I/O failures are errors; everything wrong
+    /// inside the file is a diagnostic.
+    pub fn load(root: &Path) -> Result<SiteConfig, crate::Failure> {
+        let path = root.join(FILE_NAME);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|source| crate::Error::Io { path: path.clone(), source })?;
+        SiteConfig::parse(root, &text).map_err(crate::Failure::Content)
+    }
+
+    /// Parses the text of site.toml (exposed for tests).
+    pub fn parse(root: &Path, text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let src = SourceMap::new(FILE_NAME, text);
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(e) => return Err(vec![toml_diagnostic(&src, &e)]),
+        };
+        let mut diags = Vec::new();
+        let at_key = |key: &str| find_key(text, key).unwrap_or(0);
+
+        let base_url = if raw.base_url.ends_with('/') { raw.base_url } else { raw.base_url + "/" };
+        let base_path = match base_path(&base_url) {
+            Some(p) => p,
+            None => {
+                diags.push(
+                    Diagnostic::error("config", format!("`base_url` must be an absolute http(s) URL or a path starting with `/`, not `{base_url}`"))
+                        .at(&src, at_key("base_url"))
+                        .with_help("for example base_url = \"https://procedures.example.org/\""),
+                );
+                "/".into()
+            }
+        };
+        if !raw.exit_url.starts_with("https://") && !raw.exit_url.starts_with("http://") {
+            diags.push(
+                Diagnostic::error("config", "`exit_url` must be the full address of another website")
+                    .at(&src, at_key("exit_url"))
+                    .with_help("GOV.UK uses a neutral page such as https://www.bbc.co.uk/weather"),
+            );
+        }
+        let mut seen = std::collections::HashSet::new();
+        for a in &raw.audiences {
+            if !is_id(&a.id) {
+                diags.push(Diagnostic::error("config", format!("audience id `{}` must be lower-case letters, digits and hyphens", a.id)).at(&src, find_value(text, &a.id).unwrap_or(0)));
+            }
+            if !seen.insert(a.id.clone()) {
+                diags.push(Diagnostic::error("config", format!("audience `{}` is listed twice", a.id)).at(&src, find_value(text, &a.id).unwrap_or(0)));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for s in &raw.stages {
+            if !is_id(&s.id) {
+                diags.push(Diagnostic::error("config", format!("stage id `{}` must be lower-case letters, digits and hyphens", s.id)).at(&src, find_value(text, &s.id).unwrap_or(0)));
+            }
+            if !seen.insert(s.id.clone()) {
+                diags.push(Diagnostic::error("config", format!("stage `{}` is listed twice", s.id)).at(&src, find_value(text, &s.id).unwrap_or(0)));
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        Ok(SiteConfig {
+            root: root.to_path_buf(),
+            title: raw.title,
+            base_url,
+            base_path,
+            language: raw.language,
+            theme: raw.theme,
+            content: raw.content,
+            output: raw.output,
+            rules: raw.rules,
+            exit_url: raw.exit_url,
+            safety_page: raw.safety_page,
+            nav: raw.nav.into_iter().map(|n| NavItem { title: n.title, page: n.page }).collect(),
+            audiences: raw
+                .audiences
+                .into_iter()
+                .map(|a| Audience {
+                    id: a.id,
+                    label: a.label,
+                    page: a.page,
+                    entry: a.entry,
+                    entry_text: a.entry_text,
+                    exit: a.exit,
+                })
+                .collect(),
+            stages: raw.stages.into_iter().map(|s| Stage { id: s.id, label: s.label }).collect(),
+        })
+    }
+
+    /// Replaces the base URL (the `--base-url` option).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), crate::Error> {
+        let url = if url.ends_with('/') { url.to_owned() } else { format!("{url}/") };
+        self.base_path = base_path(&url).ok_or_else(|| {
+            crate::Error::Usage(format!(
+                "--base-url must be an absolute http(s) URL or a path starting with `/`, not `{url}`"
+            ))
+        })?;
+        self.base_url = url;
+        Ok(())
+    }
+
+    /// The audience with this id.
+    pub fn audience(&self, id: &str) -> Option<&Audience> {
+        self.audiences.iter().find(|a| a.id == id)
+    }
+
+    /// The stage with this id.
+    pub fn stage(&self, id: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id == id)
+    }
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The path of a base URL: `https://x.org/cp/` → `/cp/`, `/cp/` → `/cp/`.
+fn base_path(url: &str) -> Option<String> {
+    if url.starts_with('/') {
+        return Some(url.to_owned());
+    }
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let slash = rest.find('/')?;
+    if slash == 0 {
+        return None;
+    }
+    Some(rest[slash..].to_owned())
+}
+
+/// Byte offset of a top-level-looking `key =` in TOML text (for positions
+/// of checks that happen after deserialising).
+fn find_key(text: &str, key: &str) -> Option<usize> {
+    let mut off = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return Some(off + (line.len() - t.len()));
+        }
+        off += line.len();
+    }
+    None
+}
+
+/// Byte offset of a quoted value in TOML text.
+fn find_value(text: &str, value: &str) -> Option<usize> {
+    text.find(&format!("\"{value}\"")).map(|i| i + 1)
+}
+
+fn toml_diagnostic(src: &SourceMap, e: &toml::de::Error) -> Diagnostic {
+    let offset = e.span().map_or(0, |s| s.start);
+    let message = e.message().trim().to_owned();
+    match crate::yaml::parse_unknown_field(&message) {
+        Some((key, allowed)) => {
+            let help = match diag::suggest(&key, allowed.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("allowed keys here: {}", allowed.join(", ")),
+            };
+            Diagnostic::error("config", format!("unknown key `{key}` in site.toml"))
+                .at(src, offset)
+                .with_help(help)
+        }
+        None => Diagnostic::error("config", message).at(src, offset),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title = \"T\"\nbase_url = \"https://example.org/cp\"\nexit_url = \"https://www.bbc.co.uk/weather\"\n";
+
+    #[test]
+    fn base_url_gets_a_trailing_slash_and_a_path() {
+        let c = SiteConfig::parse(Path::new("."), MINIMAL).unwrap();
+        assert_eq!(c.base_url, "https://example.org/cp/");
+        assert_eq!(c.base_path, "/cp/");
+        assert_eq!(c.language, "en-GB");
+        assert_eq!(c.output, PathBuf::from("public"));
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_nearest() {
+        let text = format!("{MINIMAL}langauge = \"en\"\n");
+        let d = SiteConfig::parse(Path::new("."), &text).unwrap_err();
+        assert_eq!(d[0].render_human().lines().next().unwrap(), "site.toml:4:1: error[config]: unknown key `langauge` in site.toml");
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `language`?"));
+    }
+
+    #[test]
+    fn a_bad_base_url_is_positioned() {
+        let text = MINIMAL.replace("https://example.org/cp", "example.org");
+        let d = SiteConfig::parse(Path::new("."), &text).unwrap_err();
+        assert_eq!(d[0].location().unwrap(), "site.toml:2:1");
+    }
+}

@@ -1,0 +1,701 @@
+//! Markdown to HTML, with pulldown-cmark, plus what waymark adds:
+//!
+//! - function calls such as `{{ timescale("first_core_group") }}` (found in a
+//!   pre-pass that skips code spans and code blocks, evaluated by the caller's
+//!   [`Calls`], and spliced back in after rendering);
+//! - headings with stable unique ids and a visible anchor link;
+//! - GitHub-style alerts as GOV.UK-style warning text and inset text;
+//! - relative `.md` links rewritten to output URLs (and every internal link
+//!   recorded, with its source position, for the fragment check);
+//! - raw HTML limited to a safe set, anything else a diagnostic.
+//!
+//! Positions: the pre-pass replaces each call with a shorter placeholder, so
+//! offsets in the processed text are mapped back through [`OffsetMap`].
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use crate::content::Page;
+use crate::diag::Diagnostic;
+
+/// What a function call in a page produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fragment {
+    /// HTML to insert (already escaped).
+    pub html: String,
+    /// Block-level HTML replaces its whole paragraph when it stands alone.
+    pub block: bool,
+}
+
+/// Evaluates the function calls found in Markdown.
+pub trait Calls: Sync {
+    /// Evaluates one call (the text between `{{` and `}}`); Err is a message for the author.
+    fn call(&self, page: &Page, expr: &str) -> Result<Fragment, String>;
+}
+
+/// A heading in a rendered page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The `id` attribute.
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+}
+
+/// An internal link, kept for the fragment check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// The target page's `rel` (`a/b.md`); the page itself for `#x` links.
+    pub target: String,
+    /// The `#fragment`, without `#`.
+    pub fragment: Option<String>,
+    /// Byte offset of the link in the source file.
+    pub offset: usize,
+}
+
+/// A rendered page body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Headings in order.
+    pub headings: Vec<Heading>,
+    /// Every `id` the body defines (headings, footnotes, raw HTML ids).
+    pub ids: HashSet<String>,
+    /// Internal links with fragments (and links to pages, for later checks).
+    pub links: Vec<LinkRef>,
+    /// Problems found.
+    pub diags: Vec<Diagnostic>,
+    /// The names of the functions called (for "rules never referenced" checks).
+    pub calls: Vec<String>,
+}
+
+/// How links find their targets.
+#[derive(Debug)]
+pub struct Resolver<'a> {
+    /// Every page and asset by `rel`, with its site-relative URL.
+    pub urls: &'a HashMap<String, String>,
+    /// Pages that exist only as drafts (for a better message).
+    pub drafts: &'a HashSet<String>,
+    /// The base path (`/` or `/sub/`).
+    pub base_path: &'a str,
+}
+
+const PH_OPEN: char = '\u{E000}';
+const PH_CLOSE: char = '\u{E001}';
+
+/// Maps offsets in the processed text back to the original file.
+#[derive(Debug, Clone)]
+struct OffsetMap {
+    /// (start in processed text, start in original file), sorted.
+    segments: Vec<(usize, usize)>,
+}
+
+impl OffsetMap {
+    fn original(&self, processed: usize) -> usize {
+        let i = self.segments.partition_point(|&(p, _)| p <= processed) - 1;
+        let (p, o) = self.segments[i];
+        o + (processed - p)
+    }
+}
+
+/// Byte ranges of code spans and code blocks (where `{{` is literal).
+fn code_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut block_start = None;
+    for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match ev {
+            Event::Code(_) => ranges.push(range),
+            Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(s) = block_start.take() {
+                    ranges.push(s..range.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    ranges
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+struct CallSite {
+    /// Offset of `{{` in the file.
+    offset: usize,
+    fragment: Result<Fragment, String>,
+    name: String,
+}
+
+/// Finds `{{ … }}` outside code, evaluates each, and returns the text with
+/// placeholders, the offset map and the results.
+fn preprocess(page: &Page, calls: &dyn Calls, diags: &mut Vec<Diagnostic>) -> (String, OffsetMap, Vec<CallSite>) {
+    let body = page.body();
+    let base = page.body_start;
+    let code = code_ranges(body);
+    let in_code = |i: usize| code.iter().any(|r| r.contains(&i));
+    let mut out = String::with_capacity(body.len());
+    let mut segments = vec![(0, base)];
+    let mut sites = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = body[pos..].find("{{") {
+        let start = pos + found;
+        if in_code(start) {
+            out.push_str(&body[pos..start + 2]);
+            pos = start + 2;
+            continue;
+        }
+        let Some(len) = body[start..].find("}}") else {
+            diags.push(
+                Diagnostic::error("function", "`{{` is never closed with `}}`")
+                    .at(&page.src, base + start)
+                    .with_help("write a function call as {{ timescale(\"id\") }}, or put literal braces in `code`"),
+            );
+            break;
+        };
+        let end = start + len + 2;
+        let expr = body[start + 2..end - 2].trim();
+        out.push_str(&body[pos..start]);
+        let name = expr.split(['(', ' ']).next().unwrap_or("").to_owned();
+        let fragment = calls.call(page, expr);
+        let n = sites.len();
+        write!(out, "{PH_OPEN}{n}{PH_CLOSE}").expect("writing to a String");
+        segments.push((out.len(), base + end));
+        sites.push(CallSite { offset: base + start, fragment, name });
+        pos = end;
+    }
+    out.push_str(&body[pos..]);
+    for site in &sites {
+        if let Err(msg) = &site.fragment {
+            diags.push(Diagnostic::error("function", msg.clone()).at(&page.src, site.offset));
+        }
+    }
+    (out, OffsetMap { segments }, sites)
+}
+
+/// Renders one page's body.
+pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Rendered {
+    let mut r = Rendered::default();
+    let (text, map, sites) = preprocess(page, calls, &mut r.diags);
+    r.calls = sites.iter().map(|s| s.name.clone()).collect();
+    let placeholder_text = |s: &str| -> String {
+        // Heading text that contains a call: use the call's text for the slug.
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find(PH_OPEN) {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + PH_OPEN.len_utf8()..];
+            let j = after.find(PH_CLOSE).unwrap_or(after.len());
+            if let Some(Ok(f)) = after[..j].parse::<usize>().ok().and_then(|n| sites.get(n)).map(|s| &s.fragment) {
+                out.push_str(&strip_tags(&f.html));
+            }
+            rest = &after[(j + PH_CLOSE.len_utf8()).min(after.len())..];
+        }
+        out.push_str(rest);
+        out
+    };
+
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut quote_stack: Vec<Option<BlockQuoteKind>> = Vec::new();
+    let mut heading: Option<(HeadingLevel, Option<String>, usize, Vec<Event<'_>>)> = None;
+
+    // Ids defined explicitly (`{#id}`) are reserved first, so generated ids
+    // never take them.
+    for (ev, _) in Parser::new_ext(&text, options()).into_offset_iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = ev {
+            used_ids.insert(id.to_string());
+        }
+    }
+
+    for (ev, range) in Parser::new_ext(&text, options()).into_offset_iter() {
+        let offset = map.original(range.start);
+        if let Some((_, _, _, buf)) = heading.as_mut() {
+            match ev {
+                Event::End(TagEnd::Heading(_)) => {
+                    let (level, explicit, h_off, buf) = heading.take().expect("inside a heading");
+                    let mut title = String::new();
+                    for e in &buf {
+                        if let Event::Text(t) | Event::Code(t) = e {
+                            title.push_str(t);
+                        }
+                    }
+                    let title = placeholder_text(&title).trim().to_owned();
+                    let id = match explicit {
+                        Some(id) => {
+                            if r.ids.contains(&id) {
+                                r.diags.push(Diagnostic::error("duplicate-id", format!("the heading id `{id}` is used twice on this page")).at(&page.src, h_off));
+                            }
+                            id
+                        }
+                        None => unique_id(&slugify(&title), &mut used_ids),
+                    };
+                    r.ids.insert(id.clone());
+                    let lvl = level as u8;
+                    let mut open = String::new();
+                    write!(open, "<h{lvl} id=\"").expect("string");
+                    escape_html(&mut open, &id).expect("string");
+                    open.push_str("\">");
+                    events.push(Event::Html(open.into()));
+                    events.extend(buf);
+                    let mut close = String::from(" <a class=\"wm-anchor\" href=\"#");
+                    escape_href(&mut close, &id).expect("string");
+                    close.push_str("\" aria-label=\"Link to this section: ");
+                    escape_html(&mut close, &title).expect("string");
+                    write!(close, "\">#</a></h{lvl}>\n").expect("string");
+                    events.push(Event::Html(close.into()));
+                    r.headings.push(Heading { level: lvl, id, title });
+                }
+                other => buf.push(rewrite_inline(other, page, resolver, offset, &mut r)),
+            }
+            continue;
+        }
+        match ev {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                if level == HeadingLevel::H1 {
+                    r.diags.push(
+                        Diagnostic::error("heading", "a page body must not have a level-1 heading: the title is the page's only `#` heading")
+                            .at(&page.src, offset)
+                            .with_help("start the body's headings at `##`"),
+                    );
+                }
+                heading = Some((level, id.map(|s| s.to_string()), offset, Vec::new()));
+            }
+            Event::Start(Tag::BlockQuote(kind)) => {
+                quote_stack.push(kind);
+                events.push(match kind {
+                    Some(BlockQuoteKind::Warning | BlockQuoteKind::Caution) => Event::Html(
+                        "<div class=\"wm-warning\"><span class=\"wm-warning__icon\" aria-hidden=\"true\">!</span><div class=\"wm-warning__text\"><span class=\"wm-visually-hidden\">Warning: </span>\n".into(),
+                    ),
+                    Some(_) => Event::Html("<div class=\"wm-inset\">\n".into()),
+                    None => Event::Start(Tag::BlockQuote(None)),
+                });
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                events.push(match quote_stack.pop().flatten() {
+                    Some(BlockQuoteKind::Warning | BlockQuoteKind::Caution) => Event::Html("</div></div>\n".into()),
+                    Some(_) => Event::Html("</div>\n".into()),
+                    None => Event::End(TagEnd::BlockQuote(None)),
+                });
+            }
+            Event::Start(Tag::Table(al)) => {
+                events.push(Event::Html("<div class=\"wm-table-wrap\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">\n".into()));
+                events.push(Event::Start(Tag::Table(al)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                r.ids.insert(label.to_string());
+                events.push(Event::Start(Tag::FootnoteDefinition(label)));
+            }
+            Event::Html(html) => {
+                events.push(Event::Html(check_html(html, page, offset, &mut r)));
+            }
+            other => events.push(rewrite_inline(other, page, resolver, offset, &mut r)),
+        }
+    }
+
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    r.html = splice(&html, &sites);
+    r
+}
+
+/// Links, images, inline HTML and task markers (also inside headings).
+fn rewrite_inline<'a>(ev: Event<'a>, page: &Page, resolver: &Resolver<'_>, offset: usize, r: &mut Rendered) -> Event<'a> {
+    match ev {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            let dest = resolve_link(&dest_url, page, resolver, offset, r).map_or(dest_url, CowStr::from);
+            Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            let dest = resolve_link(&dest_url, page, resolver, offset, r).map_or(dest_url, CowStr::from);
+            Event::Start(Tag::Image { link_type, dest_url: dest, title, id })
+        }
+        Event::InlineHtml(html) => Event::InlineHtml(check_html(html, page, offset, r)),
+        Event::TaskListMarker(done) => Event::InlineHtml(
+            if done {
+                "<span class=\"wm-task wm-task--done\" aria-hidden=\"true\">☑</span><span class=\"wm-visually-hidden\">Done: </span>"
+            } else {
+                "<span class=\"wm-task\" aria-hidden=\"true\">☐</span><span class=\"wm-visually-hidden\">To do: </span>"
+            }
+            .into(),
+        ),
+        other => other,
+    }
+}
+
+/// Rewrites a link destination; records internal links; reports broken ones.
+/// Returns None to keep the destination as written.
+fn resolve_link(dest: &str, page: &Page, resolver: &Resolver<'_>, offset: usize, r: &mut Rendered) -> Option<String> {
+    let lower = dest.trim_start().to_ascii_lowercase();
+    if lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("data:") {
+        r.diags.push(Diagnostic::error("unsafe-html", format!("links may not use `{}` addresses", &lower[..lower.find(':').unwrap_or(0) + 1])).at(&page.src, offset));
+        return Some("#".into());
+    }
+    if let Some(frag) = dest.strip_prefix('#') {
+        r.links.push(LinkRef { target: page.rel.clone(), fragment: Some(frag.to_owned()), offset });
+        return None;
+    }
+    if dest.contains("://") || lower.starts_with("mailto:") || lower.starts_with("tel:") || dest.starts_with('/') || dest.is_empty() {
+        return None;
+    }
+    let (path, frag) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_owned())),
+        None => (dest, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let Some(target) = normalise(&page.rel, path) else {
+        r.diags.push(Diagnostic::error("broken-link", format!("the link `{dest}` goes above the content folder")).at(&page.src, offset));
+        return None;
+    };
+    match resolver.urls.get(&target) {
+        Some(url) => {
+            if target.ends_with(".md") {
+                r.links.push(LinkRef { target: target.clone(), fragment: frag.clone(), offset });
+            }
+            let mut out = format!("{}{}", resolver.base_path, url);
+            if let Some(f) = frag {
+                out.push('#');
+                out.push_str(&f);
+            }
+            Some(out)
+        }
+        None => {
+            let mut d = if resolver.drafts.contains(&target) {
+                Diagnostic::error("broken-link", format!("the link `{dest}` goes to a draft page, which is not published"))
+                    .with_help("publish the page (remove `draft: true`) or remove the link")
+            } else {
+                let mut d = Diagnostic::error("broken-link", format!("the link `{dest}` goes to `{target}`, which does not exist"));
+                if let Some(s) = crate::diag::suggest(&target, resolver.urls.keys().map(String::as_str)) {
+                    let rel = relative(&page.rel, s);
+                    d = d.with_help(format!("did you mean `{rel}`?"));
+                } else if !path.ends_with(".md") && !path.contains('.') {
+                    d = d.with_help("link to the Markdown file, e.g. `core-groups.md`");
+                }
+                d
+            };
+            d = d.at(&page.src, offset);
+            r.diags.push(d);
+            None
+        }
+    }
+}
+
+/// Resolves `../x/y.md` against the folder of `from` (`a/b.md`); None above the root.
+pub fn normalise(from: &str, link: &str) -> Option<String> {
+    let link = percent_decode(link);
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in link.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// `%20` and friends in hand-written links.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(v) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}
+
+/// The path of `to` relative to the folder of `from` (both content `rel`s).
+fn relative(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>()[..from.matches('/').count()].to_vec();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
+    out.extend(&to_parts[common..]);
+    out.join("/")
+}
+
+/// A heading's id: lower case, letters and digits, words joined by hyphens.
+pub fn slugify(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut dash = false;
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' || c == '/' {
+            dash = true;
+        }
+    }
+    if out.is_empty() { "section".into() } else { out }
+}
+
+fn unique_id(slug: &str, used: &mut HashSet<String>) -> String {
+    if used.insert(slug.to_owned()) {
+        return slug.to_owned();
+    }
+    (2..).map(|n| format!("{slug}-{n}")).find(|c| used.insert(c.clone())).expect("some suffix is free")
+}
+
+/// Replaces placeholders with the calls' HTML.
+fn splice(html: &str, sites: &[CallSite]) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(PH_OPEN) {
+        let after = &rest[i + PH_OPEN.len_utf8()..];
+        let Some(j) = after.find(PH_CLOSE) else { break };
+        let n: usize = after[..j].parse().unwrap_or(usize::MAX);
+        let frag = sites.get(n).and_then(|s| s.fragment.as_ref().ok());
+        let tail = &after[j + PH_CLOSE.len_utf8()..];
+        // A block fragment alone in its paragraph replaces the paragraph.
+        match frag {
+            Some(f) if f.block && rest[..i].ends_with("<p>") && tail.starts_with("</p>") => {
+                out.push_str(&rest[..i - 3]);
+                out.push_str(&f.html);
+                rest = &tail[4..];
+            }
+            Some(f) => {
+                out.push_str(&rest[..i]);
+                out.push_str(&f.html);
+                rest = tail;
+            }
+            None => {
+                out.push_str(&rest[..i]);
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+}
+
+/// Tags content may use in raw HTML.
+const ALLOWED_TAGS: &[&str] = &[
+    "a", "abbr", "b", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div", "dl", "dt", "em",
+    "figcaption", "figure", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "q", "s", "samp", "small",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u",
+    "ul", "var",
+];
+
+/// Checks raw HTML against the safe set; unsafe HTML is reported and shown as text.
+fn check_html<'a>(html: CowStr<'a>, page: &Page, offset: usize, r: &mut Rendered) -> CowStr<'a> {
+    let problems = html_problems(&html);
+    if problems.is_empty() {
+        for id in html_ids(&html) {
+            r.ids.insert(id);
+        }
+        return html;
+    }
+    for (at, msg) in problems {
+        r.diags.push(
+            Diagnostic::error("unsafe-html", msg)
+                .at(&page.src, offset + at)
+                .with_help("use Markdown instead; raw HTML is limited to simple formatting tags without scripts, styles or event handlers"),
+        );
+    }
+    let mut escaped = String::new();
+    escape_html(&mut escaped, &html).expect("string");
+    escaped.into()
+}
+
+/// Each problem as (byte offset in `html`, message).
+fn html_problems(html: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for tag in tags(html) {
+        if tag.comment {
+            continue;
+        }
+        if !ALLOWED_TAGS.contains(&tag.name.as_str()) {
+            out.push((tag.offset, format!("the HTML tag `<{}>` is not allowed in content", tag.name)));
+            continue;
+        }
+        for (name, value) in &tag.attrs {
+            if name.starts_with("on") {
+                out.push((tag.offset, format!("the event handler attribute `{name}` is not allowed in content")));
+            } else if name == "style" {
+                out.push((tag.offset, "inline `style` attributes are not allowed (the site's security policy blocks them)".to_owned()));
+            } else if matches!(name.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href") {
+                let v = value.trim_start().to_ascii_lowercase();
+                let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+                if v.starts_with("javascript:") || v.starts_with("vbscript:") || v.starts_with("data:") {
+                    out.push((tag.offset, format!("`{name}` may not use a `{}` address", &v[..v.find(':').unwrap_or(0) + 1])));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn html_ids(html: &str) -> Vec<String> {
+    tags(html).into_iter().flat_map(|t| t.attrs.into_iter().filter(|(n, _)| n == "id" || n == "name").map(|(_, v)| v)).collect()
+}
+
+struct TagInfo {
+    offset: usize,
+    name: String,
+    attrs: Vec<(String, String)>,
+    comment: bool,
+}
+
+/// A small tokenizer for start tags: enough to judge raw HTML in Markdown.
+fn tags(html: &str) -> Vec<TagInfo> {
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<') {
+        let start = i + lt;
+        let rest = &html[start..];
+        if rest.starts_with("<!--") {
+            out.push(TagInfo { offset: start, name: String::new(), attrs: vec![], comment: true });
+            i = rest.find("-->").map_or(html.len(), |e| start + e + 3);
+            continue;
+        }
+        let mut j = start + 1;
+        let closing = b.get(j) == Some(&b'/');
+        if closing {
+            j += 1;
+        }
+        let name_start = j;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+            j += 1;
+        }
+        if j == name_start {
+            i = start + 1;
+            continue;
+        }
+        let name = html[name_start..j].to_ascii_lowercase();
+        let mut attrs = Vec::new();
+        // Attributes until `>`.
+        loop {
+            while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
+                j += 1;
+            }
+            if j >= b.len() || b[j] == b'>' {
+                break;
+            }
+            let an = j;
+            while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'=' && b[j] != b'>' && b[j] != b'/' {
+                j += 1;
+            }
+            let aname = html[an..j].to_ascii_lowercase();
+            let mut value = String::new();
+            if j < b.len() && b[j] == b'=' {
+                j += 1;
+                if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
+                    let q = b[j];
+                    let vs = j + 1;
+                    j = vs;
+                    while j < b.len() && b[j] != q {
+                        j += 1;
+                    }
+                    value = html[vs..j.min(b.len())].to_owned();
+                    j += 1;
+                } else {
+                    let vs = j;
+                    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                        j += 1;
+                    }
+                    value = html[vs..j].to_owned();
+                }
+            }
+            attrs.push((aname, value));
+        }
+        if !closing {
+            out.push(TagInfo { offset: start, name, attrs, comment: false });
+        } else if !ALLOWED_TAGS.contains(&name.as_str()) {
+            out.push(TagInfo { offset: start, name, attrs: vec![], comment: false });
+        }
+        i = j.min(html.len());
+        if i <= start {
+            i = start + 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_stable_and_readable() {
+        assert_eq!(slugify("Who attends, and who chairs?"), "who-attends-and-who-chairs");
+        assert_eq!(slugify("The child's plan — what it contains"), "the-childs-plan-what-it-contains");
+        assert_eq!(slugify("  "), "section");
+        let mut used = HashSet::new();
+        assert_eq!(unique_id("a", &mut used), "a");
+        assert_eq!(unique_id("a", &mut used), "a-2");
+        assert_eq!(unique_id("a-2", &mut used), "a-2-2");
+        assert_eq!(unique_id("a", &mut used), "a-3");
+    }
+
+    #[test]
+    fn relative_links_resolve_against_the_page_folder() {
+        assert_eq!(normalise("procedures/cppm.md", "core-groups.md").as_deref(), Some("procedures/core-groups.md"));
+        assert_eq!(normalise("procedures/cppm.md", "../parents/_index.md").as_deref(), Some("parents/_index.md"));
+        assert_eq!(normalise("a.md", "../x.md"), None);
+        assert_eq!(normalise("a/b.md", "./c%20d.md").as_deref(), Some("a/c d.md"));
+        assert_eq!(relative("procedures/cppm.md", "parents/_index.md"), "../parents/_index.md");
+        assert_eq!(relative("procedures/cppm.md", "procedures/x.md"), "x.md");
+    }
+
+    #[test]
+    fn unsafe_html_is_found() {
+        assert!(html_problems("<abbr title=\"x\">x</abbr> <!-- <script> -->").is_empty());
+        let p = html_problems("<p onclick=\"x()\">a</p><script>alert(1)</script><a href=\" JavaScript:x\">y</a><span style=\"color:red\">");
+        let msgs: Vec<_> = p.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(msgs, [
+            "the event handler attribute `onclick` is not allowed in content",
+            "the HTML tag `<script>` is not allowed in content",
+            "the HTML tag `<script>` is not allowed in content",
+            "`href` may not use a `javascript:` address",
+            "inline `style` attributes are not allowed (the site's security policy blocks them)",
+        ]);
+    }
+}

@@ -1,0 +1,184 @@
+//! Rendering: Markdown function calls, and pages through the theme's templates.
+//!
+//! Two minijinja environments exist. [`PageFunctions`] evaluates the calls
+//! authors write in Markdown (`{{ timescale("first_core_group") }}`) and knows
+//! only the functions listed in [`FUNCTIONS`]. [`Templates`] holds the theme's
+//! templates, parsed once and shared by every page rendered in parallel.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use minijinja::value::{Kwargs, Value};
+use minijinja::{Environment, UndefinedBehavior};
+
+use crate::content::Page;
+use crate::diag::{Diagnostic, SourceMap};
+use crate::glossary::Glossary;
+use crate::markdown::{Calls, Fragment};
+use crate::rules::SiteRules;
+use crate::theme::Theme;
+
+/// The functions a page's Markdown may call.
+pub const FUNCTIONS: &[&str] = &["timescale", "timescale_source", "timescales_table", "glossary"];
+
+/// Evaluates function calls in Markdown.
+pub struct PageFunctions {
+    env: Environment<'static>,
+}
+
+impl std::fmt::Debug for PageFunctions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PageFunctions")
+    }
+}
+
+fn need_rules(rules: &Option<Arc<SiteRules>>) -> Result<&SiteRules, minijinja::Error> {
+    rules.as_deref().ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            "this site has no rules file: set `rules` in site.toml to use timescale functions",
+        )
+    })
+}
+
+fn author_error(msg: String) -> minijinja::Error {
+    minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, msg)
+}
+
+impl PageFunctions {
+    /// The functions, reading the site's rules and glossary.
+    pub fn new(rules: Option<Arc<SiteRules>>, glossary: Arc<Glossary>) -> Self {
+        let mut env = Environment::new();
+        env.set_debug(true);
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let r = rules.clone();
+        env.add_function("timescale", move |id: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+            let plain: Option<bool> = kwargs.get("plain")?;
+            kwargs.assert_all_used()?;
+            let rules = need_rules(&r)?;
+            rules.describe(&id, plain.unwrap_or(false)).map(Value::from).map_err(author_error)
+        });
+        let r = rules.clone();
+        env.add_function("timescale_source", move |id: String| -> Result<Value, minijinja::Error> {
+            need_rules(&r)?.source(&id).map(Value::from).map_err(author_error)
+        });
+        let r = rules;
+        env.add_function("timescales_table", move || -> Result<Value, minijinja::Error> {
+            Ok(Value::from_safe_string(crate::timescale_table::html(need_rules(&r)?)))
+        });
+        env.add_function("glossary", move || -> Result<Value, minijinja::Error> {
+            Ok(Value::from_safe_string(glossary.to_html()))
+        });
+        PageFunctions { env }
+    }
+}
+
+impl Calls for PageFunctions {
+    fn call(&self, _page: &Page, expr: &str) -> Result<Fragment, String> {
+        let name: String = expr.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        if !FUNCTIONS.contains(&name.as_str()) {
+            let mut msg = format!("unknown function `{name}`");
+            if let Some(s) = crate::diag::suggest(&name, FUNCTIONS.iter().copied()) {
+                msg.push_str(&format!("; did you mean `{s}`?"));
+            } else {
+                msg.push_str(&format!("; pages can call {}", FUNCTIONS.join(", ")));
+            }
+            return Err(msg);
+        }
+        let compiled = self.env.compile_expression(expr).map_err(|e| format!("cannot read `{{{{ {expr} }}}}`: {}", e.detail().unwrap_or("syntax error")))?;
+        let value = compiled.eval(minijinja::context! {}).map_err(|e| {
+            let detail = e.detail().map(str::to_owned).unwrap_or_else(|| e.kind().to_string());
+            format!("`{name}(…)` failed: {detail}")
+        })?;
+        if value.is_safe() {
+            Ok(Fragment { html: value.to_string(), block: true })
+        } else {
+            let mut html = String::new();
+            pulldown_cmark_escape::escape_html(&mut html, &value.to_string()).expect("string");
+            Ok(Fragment { html, block: false })
+        }
+    }
+}
+
+/// The theme's templates, parsed once.
+pub struct Templates {
+    env: Environment<'static>,
+    shown: BTreeMap<String, SourceMap>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Templates")
+    }
+}
+
+impl Templates {
+    /// Parses every template; syntax errors are diagnostics naming the file and line.
+    pub fn new(theme: &Theme, assets: BTreeMap<String, String>, base_path: &str) -> Result<Templates, Vec<Diagnostic>> {
+        let mut env = Environment::new();
+        env.set_debug(true);
+        env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .build()
+                .expect("the default delimiters are valid"),
+        );
+        let mut diags = Vec::new();
+        let mut shown = BTreeMap::new();
+        for (name, file) in theme.templates() {
+            let text = String::from_utf8_lossy(&file.bytes).into_owned();
+            shown.insert(name.to_owned(), SourceMap::new(file.shown.clone(), text.clone()));
+            if let Err(e) = env.add_template_owned(name.to_owned(), text) {
+                diags.push(template_diagnostic(&e, &shown));
+            }
+        }
+        let base = base_path.to_owned();
+        env.add_function("asset", move |name: String| -> Result<Value, minijinja::Error> {
+            match assets.get(&name) {
+                Some(p) => Ok(Value::from(format!("{base}{p}"))),
+                None => Err(author_error(format!(
+                    "asset(\"{name}\"): the theme has no file static/{name} (files: {})",
+                    assets.keys().cloned().collect::<Vec<_>>().join(", ")
+                ))),
+            }
+        });
+        for required in ["page.html", "section.html", "home.html", "404.html"] {
+            if !shown.contains_key(required) {
+                diags.push(Diagnostic::error("template", format!("the theme has no `templates/{required}`")));
+            }
+        }
+        if diags.is_empty() { Ok(Templates { env, shown }) } else { Err(diags) }
+    }
+
+    /// Renders a template with a context; errors name the template file and line.
+    pub fn render(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
+        let tmpl = self.env.get_template(name).map_err(|e| template_diagnostic(&e, &self.shown))?;
+        tmpl.render(ctx).map_err(|e| template_diagnostic(&e, &self.shown))
+    }
+}
+
+/// A minijinja error as a diagnostic at the template's file and line.
+fn template_diagnostic(e: &minijinja::Error, shown: &BTreeMap<String, SourceMap>) -> Diagnostic {
+    // The innermost error names the template that really failed
+    // (an included or extended one, not the one rendered).
+    let mut err: &dyn std::error::Error = e;
+    let mut inner = e;
+    while let Some(src) = err.source() {
+        if let Some(m) = src.downcast_ref::<minijinja::Error>() {
+            inner = m;
+        }
+        err = src;
+    }
+    let detail = inner.detail().map(str::to_owned).unwrap_or_else(|| inner.kind().to_string());
+    let mut d = Diagnostic::error("template", format!("{}: {detail}", inner.kind()));
+    if let Some(src) = inner.name().and_then(|n| shown.get(n)) {
+        d = match (inner.range(), inner.line()) {
+            (Some(r), _) => d.at(src, r.start),
+            (None, Some(line)) => d.at_line_col(src, crate::diag::LineCol { line: line as u32, col: 1 }),
+            (None, None) => d.in_file(src.path()),
+        };
+    }
+    d
+}

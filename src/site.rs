@@ -1,0 +1,548 @@
+//! The whole pipeline for `build` and `check`: load → parse and render →
+//! check links → write. Each stage collects every problem it finds; the
+//! output folder is replaced only when no stage found an error.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use minijinja::Value;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::content::{Content, Kind, Page};
+use crate::diag::{self, Diagnostic, Severity};
+use crate::glossary::Glossary;
+use crate::markdown::{self, Rendered, Resolver};
+use crate::render::{PageFunctions, Templates};
+use crate::rules::SiteRules;
+use crate::theme::Theme;
+use crate::{Error, Failure};
+
+/// The Content-Security-Policy every page is served with.
+pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The same policy for a `<meta>` tag, which ignores `frame-ancestors`.
+pub fn meta_csp() -> &'static str {
+    CSP.strip_suffix("; frame-ancestors 'none'").unwrap_or(CSP)
+}
+
+/// What `build` and `check` are asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site root (holding site.toml).
+    pub root: PathBuf,
+    /// Output folder, overriding site.toml's.
+    pub out: Option<PathBuf>,
+    /// Base URL, overriding site.toml's.
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// What a successful build or check did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Pages rendered.
+    pub pages: usize,
+    /// Files written (0 for check).
+    pub files: usize,
+    /// Warnings found (errors make it a [`Failure`]).
+    pub warnings: Vec<Diagnostic>,
+    /// The output folder.
+    pub out_dir: PathBuf,
+}
+
+/// One output file.
+#[derive(Debug, Clone)]
+pub struct OutFile {
+    /// Path under the output folder, `/`-separated.
+    pub path: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// A site rendered in memory.
+#[derive(Debug)]
+pub struct Built {
+    /// The configuration used.
+    pub config: SiteConfig,
+    /// Every output file, sorted by path.
+    pub files: Vec<OutFile>,
+    /// Number of pages.
+    pub pages: usize,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads, renders and checks the site without writing anything.
+pub fn render_site(opts: &BuildOptions) -> Result<Built, Failure> {
+    let mut config = SiteConfig::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        config.set_base_url(url)?;
+    }
+    let mut diags = Vec::new();
+
+    let (content, mut d) = crate::content::load(&config, opts.drafts)?;
+    diags.append(&mut d);
+
+    let rules = match &config.rules {
+        Some(rel) => match SiteRules::load(&config.root, rel) {
+            Ok(r) => Some(Arc::new(r)),
+            Err(Failure::Content(mut d)) => {
+                diags.append(&mut d);
+                None
+            }
+            Err(Failure::Error(e)) => return Err(e.into()),
+        },
+        None => None,
+    };
+
+    let glossary_path = config.root.join(&config.content).join(crate::glossary::FILE);
+    let glossary = if glossary_path.is_file() {
+        let text = std::fs::read_to_string(&glossary_path).map_err(|source| Error::Io { path: glossary_path.clone(), source })?;
+        match Glossary::parse(config.content.join(crate::glossary::FILE), text) {
+            Ok(g) => g,
+            Err(mut d) => {
+                diags.append(&mut d);
+                Glossary::default()
+            }
+        }
+    } else {
+        Glossary::default()
+    };
+
+    let theme = Theme::load(&config)?;
+    let (static_files, asset_map) = theme.static_files();
+    let templates = match Templates::new(&theme, asset_map, &config.base_path) {
+        Ok(t) => Some(t),
+        Err(mut d) => {
+            diags.append(&mut d);
+            None
+        }
+    };
+
+    // Rules that failed to load would make every timescale call an error too:
+    // report the rules problems alone in that case.
+    let rules_failed = config.rules.is_some() && rules.is_none();
+    let functions = PageFunctions::new(rules.clone(), Arc::new(glossary));
+    let mut urls: HashMap<String, String> = content.pages.iter().map(|p| (p.rel.clone(), p.url.clone())).collect();
+    for a in &content.assets {
+        urls.insert(a.rel.clone(), a.rel.clone());
+    }
+    let drafts: HashSet<String> = if opts.drafts { HashSet::new() } else { draft_rels(&config)? };
+    let resolver = Resolver { urls: &urls, drafts: &drafts, base_path: &config.base_path };
+
+    let rendered: Vec<Rendered> = content.pages.par_iter().map(|p| markdown::render(p, &resolver, &functions)).collect();
+    for r in &rendered {
+        diags.extend(r.diags.iter().filter(|d| !(rules_failed && d.code == "function")).cloned());
+    }
+    diags.extend(check_fragments(&content, &rendered));
+    diags.extend(check_config_pages(&config, &content));
+
+    let mut files = Vec::new();
+    if let Some(templates) = &templates {
+        let site = site_context(&config, &content);
+        let results: Vec<Result<OutFile, Diagnostic>> = content
+            .pages
+            .par_iter()
+            .zip(rendered.par_iter())
+            .map(|(p, r)| {
+                let page = page_context(&config, &content, p, r);
+                let site = SiteContext { nav: page.nav.clone(), ..site.clone() };
+                let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page }));
+                let name = match p.kind {
+                    Kind::Home => "home.html",
+                    Kind::Section => "section.html",
+                    Kind::Page => "page.html",
+                };
+                let html = templates.render(name, &ctx)?;
+                Ok(OutFile { path: format!("{}index.html", p.url), bytes: html.into_bytes() })
+            })
+            .collect();
+        for r in results {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => {
+                    if !diags.contains(&d) {
+                        diags.push(d);
+                    }
+                }
+            }
+        }
+        let not_found = not_found_context(&config);
+        let site = SiteContext { nav: nav_for(&config, &content, None), ..site };
+        match templates.render("404.html", &Value::from(minijinja::value::Serde(PageContextRoot { site, page: not_found }))) {
+            Ok(html) => files.push(OutFile { path: "404.html".into(), bytes: html.into_bytes() }),
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        let mut all: Vec<Diagnostic> = errors.into_iter().chain(warnings).collect();
+        dedup_sort(&mut all);
+        return Err(Failure::Content(all));
+    }
+
+    for s in static_files {
+        files.push(OutFile { path: s.out, bytes: s.bytes });
+    }
+    for a in &content.assets {
+        let bytes = std::fs::read(&a.path).map_err(|source| Error::Io { path: a.path.clone(), source })?;
+        files.push(OutFile { path: a.rel.clone(), bytes });
+    }
+    files.push(OutFile { path: "sitemap.xml".into(), bytes: sitemap(&config, &content).into_bytes() });
+    files.push(OutFile { path: "_headers".into(), bytes: headers().into_bytes() });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut warnings = warnings;
+    dedup_sort(&mut warnings);
+    Ok(Built { pages: content.pages.len(), config, files, warnings })
+}
+
+fn dedup_sort(d: &mut Vec<Diagnostic>) {
+    diag::sort(d);
+    d.dedup();
+}
+
+/// The `rel`s of draft pages (so links to them get a clear message).
+fn draft_rels(config: &SiteConfig) -> Result<HashSet<String>, Error> {
+    let (all, _) = crate::content::load(config, true)?;
+    Ok(all.pages.into_iter().filter(|p| p.front.draft).map(|p| p.rel).collect())
+}
+
+/// `check`: everything `build` does except writing.
+pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
+    let built = render_site(opts)?;
+    let out_dir = out_dir(&built.config, opts);
+    Ok(Report { pages: built.pages, files: 0, warnings: built.warnings, out_dir })
+}
+
+/// `build`: renders the site and swaps it into the output folder atomically.
+pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
+    let built = render_site(opts)?;
+    let out_dir = out_dir(&built.config, opts);
+    crate::write::write_atomically(&out_dir, &built.files)?;
+    Ok(Report { pages: built.pages, files: built.files.len(), warnings: built.warnings, out_dir })
+}
+
+fn out_dir(config: &SiteConfig, opts: &BuildOptions) -> PathBuf {
+    let out = opts.out.clone().unwrap_or_else(|| config.output.clone());
+    if out.is_absolute() { out } else { config.root.join(out) }
+}
+
+/// Every `#fragment` of an internal link must exist on the target page.
+fn check_fragments(content: &Content, rendered: &[Rendered]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (page, r) in content.pages.iter().zip(rendered) {
+        for link in &r.links {
+            let Some(frag) = &link.fragment else { continue };
+            if frag.is_empty() {
+                continue;
+            }
+            let Some(&ti) = content.by_rel.get(&link.target) else { continue };
+            let ids = &rendered[ti].ids;
+            if ids.contains(frag) {
+                continue;
+            }
+            let target = &content.pages[ti];
+            let where_ = if ti == content.by_rel[&page.rel] { "this page".to_owned() } else { format!("`{}`", diag::display_path(target.src.path())) };
+            let mut d = Diagnostic::error("broken-fragment", format!("{where_} has no heading or anchor `#{frag}`")).at(&page.src, link.offset);
+            if let Some(s) = diag::suggest(frag, ids.iter().map(String::as_str)) {
+                d = d.with_help(format!("did you mean `#{s}`?"));
+            } else if !rendered[ti].headings.is_empty() {
+                let list: Vec<_> = rendered[ti].headings.iter().take(8).map(|h| format!("#{}", h.id)).collect();
+                d = d.with_help(format!("its headings are {}", list.join(", ")));
+            }
+            diags.push(d);
+        }
+    }
+    diags
+}
+
+/// Pages named in site.toml (navigation, audience pages, safety page) must exist.
+fn check_config_pages(config: &SiteConfig, content: &Content) -> Vec<Diagnostic> {
+    let src = match std::fs::read_to_string(config.root.join(crate::config::FILE_NAME)) {
+        Ok(t) => diag::SourceMap::new(crate::config::FILE_NAME, t),
+        Err(_) => return Vec::new(),
+    };
+    let named = config
+        .nav
+        .iter()
+        .map(|n| n.page.as_str())
+        .chain(config.audiences.iter().filter_map(|a| a.page.as_deref()))
+        .chain(config.safety_page.as_deref());
+    let mut diags = Vec::new();
+    for page in named {
+        if !content.by_rel.contains_key(page) {
+            let at = src.text().find(&format!("\"{page}\"")).map_or(0, |i| i + 1);
+            let mut d = Diagnostic::error("config", format!("site.toml names the page `{page}`, which does not exist in the content folder")).at(&src, at);
+            if let Some(s) = diag::suggest(page, content.by_rel.keys().map(String::as_str)) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            diags.push(d);
+        }
+    }
+    diags
+}
+
+#[derive(Serialize)]
+struct PageContextRoot {
+    site: SiteContext,
+    page: PageContext,
+}
+
+#[derive(Serialize, Clone)]
+struct SiteContext {
+    title: String,
+    lang: String,
+    home_url: String,
+    base_url: String,
+    csp: &'static str,
+    exit_url: String,
+    safety_url: Option<String>,
+    nav: Vec<NavContext>,
+    entry_points: Vec<EntryPoint>,
+    audiences: Vec<AudienceRef>,
+}
+
+#[derive(Serialize, Clone)]
+struct NavContext {
+    title: String,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize, Clone)]
+struct EntryPoint {
+    title: String,
+    text: Option<String>,
+    url: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct AudienceRef {
+    id: String,
+    label: String,
+    url: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct StageRef {
+    id: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    title: String,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ChildRef {
+    title: String,
+    url: String,
+    summary: Option<String>,
+    audience: Vec<AudienceRef>,
+}
+
+#[derive(Serialize)]
+struct Group {
+    stage: Option<StageRef>,
+    pages: Vec<ChildRef>,
+}
+
+#[derive(Serialize)]
+struct PageContext {
+    kind: &'static str,
+    title: String,
+    summary: Option<String>,
+    url: String,
+    audience: Vec<AudienceRef>,
+    stage: Option<StageRef>,
+    last_reviewed: Option<String>,
+    review_due: Option<String>,
+    last_reviewed_iso: Option<String>,
+    review_due_iso: Option<String>,
+    sources: Vec<String>,
+    content: String,
+    toc: Vec<markdown::Heading>,
+    breadcrumbs: Vec<Crumb>,
+    exit: bool,
+    groups: Vec<Group>,
+    nav: Vec<NavContext>,
+}
+
+fn page_url(config: &SiteConfig, content: &Content, rel: &str) -> Option<String> {
+    content.by_rel.get(rel).map(|&i| format!("{}{}", config.base_path, content.pages[i].url))
+}
+
+fn site_context(config: &SiteConfig, content: &Content) -> SiteContext {
+    SiteContext {
+        title: config.title.clone(),
+        lang: config.language.clone(),
+        home_url: config.base_path.clone(),
+        base_url: config.base_url.clone(),
+        csp: meta_csp(),
+        exit_url: config.exit_url.clone(),
+        safety_url: config.safety_page.as_deref().and_then(|p| page_url(config, content, p)),
+        nav: Vec::new(),
+        entry_points: config
+            .audiences
+            .iter()
+            .filter_map(|a| {
+                Some(EntryPoint {
+                    title: a.entry.clone()?,
+                    text: a.entry_text.clone(),
+                    url: a.page.as_deref().and_then(|p| page_url(config, content, p)),
+                })
+            })
+            .collect(),
+        audiences: config.audiences.iter().map(|a| audience_ref(config, content, &a.id)).collect(),
+    }
+}
+
+fn audience_ref(config: &SiteConfig, content: &Content, id: &str) -> AudienceRef {
+    let a = config.audience(id);
+    AudienceRef {
+        id: id.to_owned(),
+        label: a.map_or_else(|| id.to_owned(), |a| a.label.clone()),
+        url: a.and_then(|a| a.page.as_deref()).and_then(|p| page_url(config, content, p)),
+    }
+}
+
+fn human_date(d: time::Date) -> String {
+    let fmt = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    d.format(&fmt).unwrap_or_else(|_| d.to_string())
+}
+
+fn page_context(config: &SiteConfig, content: &Content, p: &Page, r: &Rendered) -> PageContext {
+    let f = &p.front;
+    let url = format!("{}{}", config.base_path, p.url);
+    let mut breadcrumbs = Vec::new();
+    let mut cur = p.parent.clone();
+    while let Some(rel) = cur {
+        let Some(&i) = content.by_rel.get(&rel) else { break };
+        let parent = &content.pages[i];
+        breadcrumbs.push(Crumb { title: parent.front.title.clone(), url: Some(format!("{}{}", config.base_path, parent.url)) });
+        cur = parent.parent.clone();
+    }
+    breadcrumbs.reverse();
+    if p.kind != Kind::Home {
+        breadcrumbs.push(Crumb { title: f.title.clone(), url: None });
+    }
+    let exit = f.audience.iter().any(|a| config.audience(a).is_some_and(|a| a.exit));
+    let groups = if p.kind == Kind::Page { Vec::new() } else { child_groups(config, content, p) };
+    let nav = nav_for(config, content, Some(p));
+    PageContext {
+        kind: match p.kind {
+            Kind::Home => "home",
+            Kind::Section => "section",
+            Kind::Page => "page",
+        },
+        title: f.title.clone(),
+        summary: f.summary.clone(),
+        url,
+        audience: f.audience.iter().map(|a| audience_ref(config, content, a)).collect(),
+        stage: f.stage.as_deref().and_then(|s| config.stage(s)).map(|s| StageRef { id: s.id.clone(), label: s.label.clone() }),
+        last_reviewed: f.last_reviewed.map(|d| human_date(d.0)),
+        review_due: f.review_due.map(|d| human_date(d.0)),
+        last_reviewed_iso: f.last_reviewed.map(|d| d.0.to_string()),
+        review_due_iso: f.review_due.map(|d| d.0.to_string()),
+        sources: f.sources.clone(),
+        content: r.html.clone(),
+        toc: r.headings.iter().filter(|h| h.level <= 3).cloned().collect(),
+        breadcrumbs,
+        exit,
+        groups,
+        nav,
+    }
+}
+
+/// The top navigation, marking the entry the page is in.
+fn nav_for(config: &SiteConfig, content: &Content, p: Option<&Page>) -> Vec<NavContext> {
+    config
+        .nav
+        .iter()
+        .filter_map(|n| {
+            let &i = content.by_rel.get(&n.page)?;
+            let target = &content.pages[i];
+            let current = p.is_some_and(|p| if target.kind == Kind::Home { p.kind == Kind::Home } else { p.url.starts_with(&target.url) });
+            Some(NavContext { title: n.title.clone(), url: format!("{}{}", config.base_path, target.url), current })
+        })
+        .collect()
+}
+
+/// A section's children grouped by stage (in site.toml's order; no stage last),
+/// each group ordered by `order`, then title.
+fn child_groups(config: &SiteConfig, content: &Content, section: &Page) -> Vec<Group> {
+    let mut by_stage: BTreeMap<usize, Vec<&Page>> = BTreeMap::new();
+    for c in content.pages.iter().filter(|c| c.parent.as_deref() == Some(section.rel.as_str())) {
+        let idx = c.front.stage.as_deref().and_then(|s| config.stages.iter().position(|x| x.id == s)).unwrap_or(usize::MAX);
+        by_stage.entry(idx).or_default().push(c);
+    }
+    by_stage
+        .into_iter()
+        .map(|(idx, mut pages)| {
+            pages.sort_by(|a, b| (a.front.order.unwrap_or(i64::MAX), &a.front.title).cmp(&(b.front.order.unwrap_or(i64::MAX), &b.front.title)));
+            Group {
+                stage: config.stages.get(idx).map(|s| StageRef { id: s.id.clone(), label: s.label.clone() }),
+                pages: pages
+                    .into_iter()
+                    .map(|c| ChildRef {
+                        title: c.front.title.clone(),
+                        url: format!("{}{}", config.base_path, c.url),
+                        summary: c.front.summary.clone(),
+                        audience: c.front.audience.iter().map(|a| audience_ref(config, content, a)).collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn not_found_context(config: &SiteConfig) -> PageContext {
+    PageContext {
+        kind: "404",
+        title: "Page not found".into(),
+        summary: None,
+        url: format!("{}404.html", config.base_path),
+        audience: Vec::new(),
+        stage: None,
+        last_reviewed: None,
+        review_due: None,
+        last_reviewed_iso: None,
+        review_due_iso: None,
+        sources: Vec::new(),
+        content: String::new(),
+        toc: Vec::new(),
+        breadcrumbs: Vec::new(),
+        exit: false,
+        groups: Vec::new(),
+        nav: Vec::new(),
+    }
+}
+
+fn sitemap(config: &SiteConfig, content: &Content) -> String {
+    let mut urls: Vec<&str> = content.pages.iter().map(|p| p.url.as_str()).collect();
+    urls.sort_unstable();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for u in urls {
+        out.push_str("  <url><loc>");
+        pulldown_cmark_escape::escape_html(&mut out, &format!("{}{}", config.base_url, u)).expect("string");
+        out.push_str("</loc></url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+fn headers() -> String {
+    format!("/*\n  Content-Security-Policy: {CSP}\n  Referrer-Policy: no-referrer\n  X-Content-Type-Options: nosniff\n  Permissions-Policy: camera=(), microphone=(), geolocation=()\n")
+}
+
+/// The root of a site: `--root`, else the current folder.
+pub fn root_or_cwd(root: Option<&Path>) -> PathBuf {
+    root.map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
