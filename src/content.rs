@@ -13,17 +13,11 @@ use crate::diag::{Diagnostic, SourceMap};
 use crate::yaml;
 
 /// A calendar date written in front matter as `YYYY-MM-DD`.
+///
+/// Read as text and checked after deserialising, so that a bad date is
+/// reported at its own position (serde cannot say where a value was).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct IsoDate(pub time::Date);
-
-impl<'de> Deserialize<'de> for IsoDate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        parse_iso_date(&s).map(IsoDate).ok_or_else(|| {
-            serde::de::Error::custom(format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2027-03-31"))
-        })
-    }
-}
 
 /// Parses `YYYY-MM-DD` (and nothing else).
 pub fn parse_iso_date(s: &str) -> Option<time::Date> {
@@ -34,35 +28,49 @@ pub fn parse_iso_date(s: &str) -> Option<time::Date> {
     time::Date::parse(s, &fmt).ok()
 }
 
-/// Front matter as written (unknown keys are errors).
-#[derive(Debug, Clone, Deserialize, Default)]
+/// Front matter as written: dates as text, checked afterwards.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawFront {
+    title: String,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    audience: Vec<String>,
+    #[serde(default)]
+    stage: Option<String>,
+    #[serde(default)]
+    order: Option<i64>,
+    #[serde(default)]
+    last_reviewed: Option<String>,
+    #[serde(default)]
+    review_due: Option<String>,
+    #[serde(default)]
+    sources: Vec<String>,
+    #[serde(default)]
+    draft: bool,
+}
+
+/// A page's front matter, checked.
+#[derive(Debug, Clone, Default)]
 pub struct FrontMatter {
     /// The page title (its `<h1>`).
     pub title: String,
     /// One or two sentences shown under the title and in listings.
-    #[serde(default)]
     pub summary: Option<String>,
     /// Audience ids from site.toml.
-    #[serde(default)]
     pub audience: Vec<String>,
     /// Stage id from site.toml.
-    #[serde(default)]
     pub stage: Option<String>,
     /// Ordering inside a section (lower first; then title).
-    #[serde(default)]
     pub order: Option<i64>,
     /// When the page was last reviewed.
-    #[serde(default)]
     pub last_reviewed: Option<IsoDate>,
     /// When the page is next due for review.
-    #[serde(default)]
     pub review_due: Option<IsoDate>,
     /// Citations shown on the page.
-    #[serde(default)]
     pub sources: Vec<String>,
     /// Drafts are built only with `--drafts`.
-    #[serde(default)]
     pub draft: bool,
 }
 
@@ -212,7 +220,7 @@ pub fn parse_page(
             .with_help("add a line with `---` after the last front-matter key"));
     };
     let yaml_text = &text[yaml_start..yaml_end];
-    let front: FrontMatter = match yaml::from_str(yaml_text) {
+    let raw: RawFront = match yaml::from_str(yaml_text) {
         Ok(f) => f,
         Err(e) => return Err(e.into_diagnostic("front-matter", &src, yaml_start)),
     };
@@ -220,6 +228,33 @@ pub fn parse_page(
     let mut diags = Vec::new();
     let index = yaml::KeyIndex::new(yaml_text);
     let at = |path: Vec<yaml::Seg>| yaml_start + index.best(&path).unwrap_or(0);
+    let mut front = FrontMatter {
+        title: raw.title,
+        summary: raw.summary,
+        audience: raw.audience,
+        stage: raw.stage,
+        order: raw.order,
+        last_reviewed: None,
+        review_due: None,
+        sources: raw.sources,
+        draft: raw.draft,
+    };
+    let mut date = |key: &str, value: Option<String>| -> Option<IsoDate> {
+        let v = value?;
+        match parse_iso_date(v.trim()) {
+            Some(d) => Some(IsoDate(d)),
+            None => {
+                diags.push(
+                    Diagnostic::error("front-matter", format!("`{key}` is not a date: `{v}`"))
+                        .at(&src, at(yaml::keys(&[key])))
+                        .with_help("write dates as YYYY-MM-DD, for example 2027-03-31"),
+                );
+                None
+            }
+        }
+    };
+    front.last_reviewed = date("last_reviewed", raw.last_reviewed);
+    front.review_due = date("review_due", raw.review_due);
     if front.title.trim().is_empty() {
         diags.push(Diagnostic::error("front-matter", "`title` is empty").at(&src, at(yaml::keys(&["title"]))));
     }
@@ -362,9 +397,9 @@ mod tests {
 
     #[test]
     fn bad_dates_and_unknown_values_are_positioned() {
-        let e = parse("---\ntitle: x\nreview_due: 31/03/2027\n---\n").unwrap_err();
-        assert_eq!(e.location().unwrap(), "content/a.md:3:13");
-        assert!(e.message.contains("not a date"), "{}", e.message);
+        let (_, d) = parse("---\ntitle: x\nreview_due: 31/03/2027\n---\n").unwrap();
+        assert_eq!(d[0].location().unwrap(), "content/a.md:3:13");
+        assert_eq!(d[0].message, "`review_due` is not a date: `31/03/2027`");
         let (_, d) = parse("---\ntitle: x\naudience: [practitioners, parnets]\nstage: core-groups\n---\n").unwrap();
         assert_eq!(d[0].location().unwrap(), "content/a.md:3:27");
         assert_eq!(d[1].location().unwrap(), "content/a.md:4:8");

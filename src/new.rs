@@ -81,8 +81,14 @@ mod tests {
     fn the_front_matter_parses_back() {
         let d = time::macros::date!(2026 - 11 - 23);
         let text = front_matter("Getting \"help\": a guide", &["parents-and-carers".into()], Some("core-group"), d, d);
-        let yaml = text.split("---\n").nth(1).unwrap();
-        let fm: crate::content::FrontMatter = crate::yaml::from_str(yaml).unwrap();
+        let config = SiteConfig::parse(
+            Path::new("."),
+            "title = \"T\"\nbase_url = \"/\"\nexit_url = \"https://www.bbc.co.uk/weather\"\n[[audiences]]\nid = \"parents-and-carers\"\nlabel = \"P\"\n[[stages]]\nid = \"core-group\"\nlabel = \"C\"\n",
+        )
+        .unwrap();
+        let (page, diags) = crate::content::parse_page(&config, "content/x.md".into(), "x.md".into(), text).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        let fm = page.front;
         assert_eq!(fm.title, "Getting \"help\": a guide");
         assert_eq!(fm.audience, ["parents-and-carers"]);
         assert_eq!(fm.review_due.unwrap().0, d);
