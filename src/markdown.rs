@@ -312,6 +312,12 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
 
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // Column alignment arrives as inline styles, which the site's CSP blocks:
+    // use classes instead.
+    let html = html
+        .replace(" style=\"text-align: left\"", " class=\"wm-align-left\"")
+        .replace(" style=\"text-align: center\"", " class=\"wm-align-center\"")
+        .replace(" style=\"text-align: right\"", " class=\"wm-align-right\"");
     r.html = splice(&html, &sites);
     r
 }

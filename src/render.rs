@@ -125,6 +125,20 @@ impl Templates {
                 .build()
                 .expect("the default delimiters are valid"),
         );
+        // minijinja's HTML escaping also escapes `/`, which is valid but makes
+        // every URL in the output unreadable (`&#x2f;procedures&#x2f;`). Escape
+        // only what HTML needs, so output diffs stay legible.
+        env.set_formatter(|out, state, value| {
+            if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
+                && !value.is_safe()
+                && let Some(s) = value.as_str()
+            {
+                let mut buf = String::with_capacity(s.len());
+                pulldown_cmark_escape::escape_html(&mut buf, s).expect("string");
+                return out.write_str(&buf).map_err(minijinja::Error::from);
+            }
+            minijinja::escape_formatter(out, state, value)
+        });
         let mut diags = Vec::new();
         let mut shown = BTreeMap::new();
         for (name, file) in theme.templates() {

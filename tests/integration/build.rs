@@ -1,0 +1,155 @@
+//! Building valid sites: the pages that come out.
+
+use crate::{SiteTest, main_element, tree};
+
+#[test]
+fn the_basic_site_builds_every_page() {
+    let t = SiteTest::from_fixture("basic");
+    let out = t.run(&["build"]);
+    assert!(out.status.success(), "{}", crate::stderr(&t, &out));
+    for page in [
+        "index.html",
+        "procedures/index.html",
+        "procedures/cppm/index.html",
+        "procedures/core-groups/index.html",
+        "parents/index.html",
+        "parents/meeting/index.html",
+        "safety/index.html",
+        "glossary/index.html",
+        "404.html",
+        "sitemap.xml",
+        "_headers",
+        "procedures/diagram.png",
+    ] {
+        assert!(t.root().join("public").join(page).is_file(), "missing public/{page}");
+    }
+    // Drafts are left out unless asked for.
+    assert!(!t.root().join("public/procedures/draft").exists());
+}
+
+#[test]
+fn a_procedure_page_renders_as_authors_expect() {
+    let t = SiteTest::from_fixture("basic");
+    assert!(t.run(&["build"]).status.success());
+    let html = t.read_out("procedures/cppm/index.html");
+    insta::assert_snapshot!("cppm_main", main_element(&html));
+}
+
+#[test]
+fn family_pages_have_the_exit_control_and_practitioner_pages_do_not() {
+    let t = SiteTest::from_fixture("basic");
+    assert!(t.run(&["build"]).status.success());
+    let family = t.read_out("parents/meeting/index.html");
+    assert!(family.contains("Exit this page"), "family page lacks the exit control");
+    assert!(family.contains("https://www.bbc.co.uk/weather"));
+    let procedure = t.read_out("procedures/cppm/index.html");
+    assert!(!procedure.contains("Exit this page"));
+}
+
+#[test]
+fn every_page_has_the_security_policy_and_no_other_host() {
+    let t = SiteTest::from_fixture("basic");
+    assert!(t.run(&["build"]).status.success());
+    let headers = t.read_out("_headers");
+    assert!(headers.contains("Content-Security-Policy: default-src 'none'; script-src 'self' 'wasm-unsafe-eval'"));
+    assert!(headers.contains("Referrer-Policy: no-referrer"));
+    for (path, bytes) in tree(&t.root().join("public")) {
+        if !path.ends_with(".html") && !path.ends_with(".css") && !path.ends_with(".js") {
+            continue;
+        }
+        let text = String::from_utf8(bytes).expect("utf-8");
+        if path.ends_with(".html") {
+            assert!(text.contains("http-equiv=\"Content-Security-Policy\""), "{path} lacks the CSP meta tag");
+            assert!(!text.contains("<script>"), "{path} has an inline script");
+            assert!(!text.contains(" style=\""), "{path} has an inline style");
+        }
+        // The only other host a page may name is the exit link's target
+        // (a link the reader chooses to follow, never a request the page makes).
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("://") {
+            let before = &rest[..i];
+            let scheme_start = before.rfind(|c: char| !c.is_ascii_alphanumeric()).map_or(0, |j| j + 1);
+            let after = &rest[i + 3..];
+            let host: String = after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-').collect();
+            let scheme = &before[scheme_start..];
+            assert!(
+                host == "www.bbc.co.uk" || host == "example.org" || host == "www.w3.org" || scheme.is_empty(),
+                "{path} refers to another host: {scheme}://{host}"
+            );
+            rest = after;
+        }
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let t = SiteTest::from_fixture("basic");
+    assert!(t.run(&["build", "--out", "one"]).status.success());
+    assert!(t.run(&["build", "--out", "two"]).status.success());
+    let one = tree(&t.root().join("one"));
+    let two = tree(&t.root().join("two"));
+    assert!(one.len() > 10);
+    assert_eq!(one, two);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let t = SiteTest::from_fixture("basic");
+    assert!(t.run(&["build"]).status.success());
+    let before = tree(&t.root().join("public"));
+    t.write("content/procedures/cppm.md", "---\ntitle: [broken\n---\n");
+    let out = t.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(tree(&t.root().join("public")), before);
+    // No temporary folders are left beside it either.
+    let leftovers: Vec<_> = std::fs::read_dir(t.root())
+        .expect("root")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("waymark-"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn a_sub_path_base_url_prefixes_every_internal_link() {
+    let t = SiteTest::from_fixture("basic");
+    let out = t.run(&["build", "--base-url", "https://example.org/cp/procedures"]);
+    assert!(out.status.success(), "{}", crate::stderr(&t, &out));
+    let html = t.read_out("procedures/cppm/index.html");
+    assert!(html.contains("href=\"/cp/procedures/procedures/core-groups/#the-first-meeting\""), "{}", main_element(&html));
+    assert!(html.contains("/cp/procedures/static/css/site."), "stylesheet not under the sub-path");
+    assert!(!html.contains("href=\"/procedures/"), "a link escaped the sub-path");
+    let sitemap = t.read_out("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/cp/procedures/procedures/cppm/</loc>"));
+}
+
+#[test]
+fn the_glossary_page_lists_terms_alphabetically() {
+    let t = SiteTest::from_fixture("basic");
+    assert!(t.run(&["build"]).status.success());
+    let html = t.read_out("glossary/index.html");
+    let cppm = html.find("id=\"child-protection-planning-meeting\"").expect("CPPM entry");
+    let core = html.find("id=\"core-group\"").expect("core group entry");
+    assert!(cppm < core);
+    assert!(html.contains("(<abbr>CPPM</abbr>)"));
+    assert!(html.contains("Also called: case conference."));
+}
+
+#[test]
+fn sections_list_their_pages_by_stage() {
+    let t = SiteTest::from_fixture("basic");
+    assert!(t.run(&["build"]).status.success());
+    let html = t.read_out("procedures/index.html");
+    let main = main_element(&html);
+    let planning = main.find("Planning meetings").expect("stage heading");
+    let core = main.find("Core groups").expect("stage heading");
+    assert!(planning < core, "stages out of order");
+    assert!(main.contains("What a CPPM is for and who attends."), "child summary missing");
+}
+
+#[test]
+fn drafts_are_built_when_asked() {
+    let t = SiteTest::from_fixture("basic");
+    assert!(t.run(&["build", "--drafts"]).status.success());
+    assert!(t.root().join("public/procedures/draft/index.html").is_file());
+}
