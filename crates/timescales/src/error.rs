@@ -259,7 +259,7 @@ impl ErrorKind {
             Unknown { known, what, .. } if known.is_empty() => format!("no {what} is defined yet"),
             Unknown { known, what, .. } => format!("known {what} names: {}", known.join(", ")),
             AmbiguousId => "rename the event or the timescale so each id names one thing".to_owned(),
-            Cycle { .. } => "a timescale cannot count from itself, directly or through others".to_owned(),
+            Cycle { .. } => "a rule cannot depend on itself, directly or through others".to_owned(),
             NoCalendar => "add `calendar: NAME` to this rule, or a default `calendar: NAME` at the top of the file".to_owned(),
             BadDate { .. } | BadImportDate { .. } => "write dates as YYYY-MM-DD, e.g. 2027-09-27".to_owned(),
             BadWeekday { suggestion: Some(s), .. } => format!("did you mean `{s}`?"),

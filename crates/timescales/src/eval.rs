@@ -424,7 +424,8 @@ pub fn count_from(cal: &Calendar, start: Date, length: Length, direction: Direct
         Direction::Before => -1,
     };
     let landed = match length.unit {
-        Unit::WorkingDays => {
+        // 0 working days: the day itself, moved back like a calendar deadline.
+        Unit::WorkingDays if length.n > 0 => {
             let step = sign as i32;
             let mut jd = start.to_julian_day();
             let mut left = length.n;
@@ -443,7 +444,7 @@ pub fn count_from(cal: &Calendar, start: Date, length: Length, direction: Direct
             note(trace, || Step::WorkingDay { n: length.n, direction, date });
             return Ok(date);
         }
-        Unit::CalendarDays | Unit::Weeks => {
+        Unit::CalendarDays | Unit::Weeks | Unit::WorkingDays => {
             let days = i64::from(length.n) * if length.unit == Unit::Weeks { 7 } else { 1 };
             let date = add_days(start, sign * days).ok_or(EvalError::OutOfRange)?;
             note(trace, || Step::Counted { length, direction, date, clamped_from: None });

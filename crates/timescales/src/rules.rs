@@ -659,7 +659,8 @@ fn build_calendars(doc: &RulesDoc, imports: &Imports, ck: &mut Check) -> Vec<Cal
         while let Some(parent) = at {
             match index.get(parent) {
                 Some(&p) if chain.contains(&p) => {
-                    if p == i {
+                    // Report a loop once, at its first calendar in file order.
+                    if p == i && chain.iter().all(|&c| c >= i) {
                         let mut names: Vec<String> = chain.iter().map(|&c| own[c].0.to_owned()).collect();
                         names.push((*name).to_owned());
                         ck.push(Section::Calendars, name, &["extends".into()], ErrorKind::Cycle { chain: names });
