@@ -132,6 +132,8 @@ pub struct Content {
     pub assets: Vec<Asset>,
     /// Index into `pages` by `rel`.
     pub by_rel: HashMap<String, usize>,
+    /// Draft pages left out of this build (for clearer link messages).
+    pub drafts: std::collections::HashSet<String>,
 }
 
 /// Files in `content/` that are data for functions, not pages or assets.
@@ -144,6 +146,7 @@ pub fn load(config: &SiteConfig, drafts: bool) -> Result<(Content, Vec<Diagnosti
     let mut diags = Vec::new();
     let mut pages = Vec::new();
     let mut assets = Vec::new();
+    let mut left_out = std::collections::HashSet::new();
     let rules_abs = config.rules.as_ref().map(|r| config.root.join(r));
 
     let walker = walkdir::WalkDir::new(&dir).sort_by_file_name().follow_links(false);
@@ -171,6 +174,8 @@ pub fn load(config: &SiteConfig, drafts: bool) -> Result<(Content, Vec<Diagnosti
                     diags.append(&mut d);
                     if drafts || !page.front.draft {
                         pages.push(page);
+                    } else {
+                        left_out.insert(page.rel);
                     }
                 }
                 Err(d) => diags.push(d),
@@ -182,7 +187,7 @@ pub fn load(config: &SiteConfig, drafts: bool) -> Result<(Content, Vec<Diagnosti
 
     link_sections(&mut pages);
     let by_rel = pages.iter().enumerate().map(|(i, p)| (p.rel.clone(), i)).collect();
-    let content = Content { pages, assets, by_rel };
+    let content = Content { pages, assets, by_rel, drafts: left_out };
     diags.extend(check_output_paths(&content));
     Ok((content, diags))
 }

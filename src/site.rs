@@ -2,7 +2,7 @@
 //! check links → write. Each stage collects every problem it finds; the
 //! output folder is replaced only when no stage found an error.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -131,8 +131,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<Built, Failure> {
     for a in &content.assets {
         urls.insert(a.rel.clone(), a.rel.clone());
     }
-    let drafts: HashSet<String> = if opts.drafts { HashSet::new() } else { draft_rels(&config)? };
-    let resolver = Resolver { urls: &urls, drafts: &drafts, base_path: &config.base_path };
+    let resolver = Resolver { urls: &urls, drafts: &content.drafts, base_path: &config.base_path };
 
     let rendered: Vec<Rendered> = content.pages.par_iter().map(|p| markdown::render(p, &resolver, &functions)).collect();
     for r in &rendered {
@@ -204,12 +203,6 @@ pub fn render_site(opts: &BuildOptions) -> Result<Built, Failure> {
 fn dedup_sort(d: &mut Vec<Diagnostic>) {
     diag::sort(d);
     d.dedup();
-}
-
-/// The `rel`s of draft pages (so links to them get a clear message).
-fn draft_rels(config: &SiteConfig) -> Result<HashSet<String>, Error> {
-    let (all, _) = crate::content::load(config, true)?;
-    Ok(all.pages.into_iter().filter(|p| p.front.draft).map(|p| p.rel).collect())
 }
 
 /// `check`: everything `build` does except writing.
