@@ -235,6 +235,36 @@ pub fn suggest<'a>(wrong: &str, valid: impl IntoIterator<Item = &'a str>) -> Opt
         .map(|(_, v)| v)
 }
 
+/// A GitHub Actions workflow command, so the problem shows on the changed
+/// line of a pull request.
+pub fn github_annotation(d: &Diagnostic) -> String {
+    // Workflow-command values escape %, CR and LF (and , : in properties).
+    fn data(s: &str) -> String {
+        s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    }
+    fn prop(s: &str) -> String {
+        data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut props = Vec::new();
+    if let Some(f) = &d.file {
+        props.push(format!("file={}", prop(&display_path(f))));
+    }
+    if let Some(p) = d.pos {
+        props.push(format!("line={}", p.line));
+        props.push(format!("col={}", p.col));
+    }
+    props.push(format!("title={}", prop(d.code)));
+    let mut msg = d.message.clone();
+    if let Some(h) = &d.help {
+        msg.push_str(&format!(" (help: {h})"));
+    }
+    format!("::{level} {}::{}", props.join(","), data(&msg))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,34 +311,4 @@ mod tests {
         assert_eq!(suggest("titel", ["title", "summary", "stage"]), Some("title"));
         assert_eq!(suggest("zzz", ["title", "summary"]), None);
     }
-}
-
-/// A GitHub Actions workflow command, so the problem shows on the changed
-/// line of a pull request.
-pub fn github_annotation(d: &Diagnostic) -> String {
-    // Workflow-command values escape %, CR and LF (and , : in properties).
-    fn data(s: &str) -> String {
-        s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-    }
-    fn prop(s: &str) -> String {
-        data(s).replace(':', "%3A").replace(',', "%2C")
-    }
-    let level = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let mut props = Vec::new();
-    if let Some(f) = &d.file {
-        props.push(format!("file={}", prop(&display_path(f))));
-    }
-    if let Some(p) = d.pos {
-        props.push(format!("line={}", p.line));
-        props.push(format!("col={}", p.col));
-    }
-    props.push(format!("title={}", prop(d.code)));
-    let mut msg = d.message.clone();
-    if let Some(h) = &d.help {
-        msg.push_str(&format!(" (help: {h})"));
-    }
-    format!("::{level} {}::{}", props.join(","), data(&msg))
 }

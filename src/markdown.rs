@@ -255,7 +255,7 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
                     escape_href(&mut close, &id).expect("string");
                     close.push_str("\" aria-label=\"Link to this section: ");
                     escape_html(&mut close, &title).expect("string");
-                    write!(close, "\">#</a></h{lvl}>\n").expect("string");
+                    writeln!(close, "\">#</a></h{lvl}>").expect("string");
                     events.push(Event::Html(close.into()));
                     r.headings.push(Heading { level: lvl, id, title });
                 }
