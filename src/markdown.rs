@@ -704,4 +704,77 @@ mod tests {
             "inline `style` attributes are not allowed (the site's security policy blocks them)",
         ]);
     }
+
+    struct Echo;
+    impl Calls for Echo {
+        fn call(&self, _page: &Page, expr: &str) -> Result<Fragment, String> {
+            if expr.starts_with("block") {
+                Ok(Fragment { html: "<table></table>".into(), block: true })
+            } else if expr.starts_with("bad") {
+                Err("bad call".into())
+            } else {
+                Ok(Fragment { html: "words".into(), block: false })
+            }
+        }
+    }
+
+    fn page(body: &str) -> Page {
+        let text = format!("---\ntitle: T\n---\n{body}");
+        let src = crate::diag::SourceMap::new("content/a/b.md", text);
+        Page {
+            src,
+            rel: "a/b.md".into(),
+            front: Default::default(),
+            body_start: "---\ntitle: T\n---\n".len(),
+            yaml_start: 4,
+            url: "a/b/".into(),
+            kind: crate::content::Kind::Page,
+            parent: None,
+        }
+    }
+
+    fn render_body(body: &str) -> Rendered {
+        let mut urls = HashMap::new();
+        urls.insert("a/b.md".to_owned(), "a/b/".to_owned());
+        urls.insert("a/c.md".to_owned(), "a/c/".to_owned());
+        let drafts = HashSet::new();
+        let resolver = Resolver { urls: &urls, drafts: &drafts, base_path: "/x/" };
+        render(&page(body), &resolver, &Echo)
+    }
+
+    #[test]
+    fn calls_are_spliced_inline_and_as_blocks() {
+        let r = render_body("Due {{ t(\"a\") }} after.\n\n{{ block() }}\n\n`{{ code }}`\n");
+        assert_eq!(r.html, "<p>Due words after.</p>\n<table></table>\n<p><code>{{ code }}</code></p>\n");
+        assert!(r.diags.is_empty());
+    }
+
+    #[test]
+    fn positions_after_a_call_map_back_to_the_file() {
+        // The broken link sits after a call that is longer than its placeholder.
+        let r = render_body("{{ a_long_function_call(\"with an argument\") }} [x](nope.md) {{ bad() }}\n");
+        let mut locs: Vec<_> = r.diags.iter().map(|d| (d.location().unwrap(), d.code)).collect();
+        locs.sort();
+        assert_eq!(locs, [("content/a/b.md:4:48".to_owned(), "broken-link"), ("content/a/b.md:4:61".to_owned(), "function")]);
+    }
+
+    #[test]
+    fn links_are_rewritten_with_the_base_path() {
+        let r = render_body("[c](c.md#part) [self](#top) [web](https://example.org/)\n");
+        assert!(r.html.contains("href=\"/x/a/c/#part\""), "{}", r.html);
+        assert!(r.html.contains("href=\"#top\""));
+        assert!(r.html.contains("href=\"https://example.org/\""));
+        assert_eq!(r.links.len(), 2);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        #[test]
+        fn no_markdown_makes_rendering_panic(body in "([a-z ]|\\{\\{|\\}\\}|\\[|\\]\\(|\\)|#|<|>|/|\\n|`|-|\\*|>|!|\\||é|\\.md|block\\(\\)|bad)*") {
+            let r = render_body(&body);
+            for d in &r.diags {
+                let _ = d.render_human();
+            }
+        }
+    }
 }
