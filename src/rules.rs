@@ -2,34 +2,294 @@
 //! through [`crate::yaml`], mapping engine errors to `rules.yaml:line:col`,
 //! and the `dates` and `holidays` commands.
 //!
-//! PLACEHOLDER SIGNATURES: the rule-engine work replaces the bodies.
+//! The counting itself is the `timescales` crate's (pure, shared with the
+//! browser calculators). This module does what the engine cannot: read files
+//! (the rules file and any GOV.UK `bank-holidays.json` it imports), find
+//! positions in the YAML text, and turn command-line input into engine calls.
+//!
+//! Wording convention: [`SiteRules::describe`] returns a phrase that fits
+//! mid-sentence ("within 15 calendar days of the child's name being added to
+//! the child protection register"): no capital letter, no full stop.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::Failure;
+use serde::de::DeserializeOwned;
+use timescales::doc::{CalculatorDoc, CalendarDoc, EventDoc, TimescaleDoc};
+use timescales::{Date, EventDates, Imports, PathPart, Rules, RulesDoc};
+
+use crate::diag::{self, Diagnostic, SourceMap};
+use crate::yaml::{self, KeyIndex, Seg};
+use crate::{Error, Failure};
+
+/// The diagnostic code for every problem in the rules file.
+const CODE: &str = "rules";
 
 /// A loaded, validated rules file.
 #[derive(Debug)]
-pub struct SiteRules {}
+pub struct SiteRules {
+    rules: Rules,
+    path: PathBuf,
+}
+
+/// One row of a timescales table: a rule with its words and sources.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TimescaleRow {
+    /// The id pages use.
+    pub id: String,
+    /// Practitioner name (a noun phrase; capitalise it for a heading).
+    pub label: String,
+    /// The rule in practitioner words (mid-sentence form).
+    pub words: String,
+    /// The rule in family words (mid-sentence form).
+    pub plain: String,
+    /// The sources of the figure in force, joined with "; ".
+    pub source: String,
+    /// The rule's note, if any.
+    pub note: Option<String>,
+    /// Other sources that give a different figure.
+    pub other_sources: Vec<OtherSourceRow>,
+}
+
+/// Another source's figure, in words.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OtherSourceRow {
+    /// The source.
+    pub source: String,
+    /// Its figure (`15 working days`).
+    pub figure: String,
+    /// Its note.
+    pub note: Option<String>,
+}
 
 impl SiteRules {
     /// Reads and validates the rules file at `root.join(rel)`; diagnostics name `rel`.
     pub fn load(root: &Path, rel: &Path) -> Result<SiteRules, Failure> {
-        let _ = (root, rel);
-        Err(Failure::Error(crate::Error::Usage("rules are not implemented yet".into())))
+        let full = root.join(rel);
+        let text = std::fs::read_to_string(&full).map_err(|source| Error::Io { path: full.clone(), source })?;
+        let base = full.parent().map(Path::to_path_buf).unwrap_or_default();
+        Self::from_text(rel, &text, &base)
+    }
+
+    /// Validates rules text. `shown` names the file in diagnostics; imports
+    /// are read relative to `base`.
+    pub fn from_text(shown: &Path, text: &str, base: &Path) -> Result<SiteRules, Failure> {
+        let src = SourceMap::new(shown, text);
+        let index = KeyIndex::new(text);
+        let doc: RulesDoc = match yaml::from_str(text) {
+            Ok(doc) => doc,
+            Err(first) => {
+                let first = first.into_diagnostic(CODE, &src, 0);
+                let mut diags = shape_errors(text, &src, &index);
+                if !diags.iter().any(|d| d.pos == first.pos && d.message == first.message) {
+                    diags.push(first);
+                }
+                diag::sort(&mut diags);
+                diags.dedup_by(|a, b| a.pos == b.pos && a.message == b.message);
+                return Err(Failure::Content(diags));
+            }
+        };
+
+        let mut diags = Vec::new();
+        let imports = read_imports(&doc, base, &src, &index, &mut diags);
+        match Rules::from_doc(&doc, &imports) {
+            Ok(rules) if diags.is_empty() => Ok(SiteRules { rules, path: shown.to_path_buf() }),
+            Ok(_) => Err(Failure::Content(diags)),
+            Err(errors) => {
+                diags.extend(errors.iter().map(|e| {
+                    let path = to_segs(&e.path());
+                    let at = if e.field.is_empty() { index.key(&path).or_else(|| index.best(&path)) } else { index.value(&path).or_else(|| index.best(&path)) };
+                    let mut d = Diagnostic::error(CODE, e.to_string()).at(&src, at.unwrap_or(0));
+                    if let Some(h) = e.help() {
+                        d = d.with_help(h);
+                    }
+                    d
+                }));
+                diag::sort(&mut diags);
+                Err(Failure::Content(diags))
+            }
+        }
+    }
+
+    /// The engine's view of the rules (for calculators and anything else).
+    pub fn engine(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// The file as diagnostics name it.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every timescale id, in file order.
+    pub fn timescale_ids(&self) -> impl Iterator<Item = &str> {
+        self.rules.timescales().iter().map(|t| t.id.as_str())
     }
 
     /// The rule in words (`plain` = the family wording). Err is a message for the author.
     pub fn describe(&self, id: &str, plain: bool) -> Result<String, String> {
-        let _ = (id, plain);
-        Err("rules are not implemented yet".into())
+        self.rules.describe(id, plain).ok_or_else(|| self.unknown(id))
     }
 
     /// The rule's source(s) in words.
     pub fn source(&self, id: &str) -> Result<String, String> {
-        let _ = id;
-        Err("rules are not implemented yet".into())
+        let t = self.rules.timescale(id).ok_or_else(|| self.unknown(id))?;
+        Ok(t.sources.join("; "))
     }
+
+    /// The figure in force (`15 calendar days`; `plain`: `15 days`), for a
+    /// `within` or `every` timescale.
+    pub fn figure(&self, id: &str, plain: bool) -> Result<String, String> {
+        let t = self.rules.timescale(id).ok_or_else(|| self.unknown(id))?;
+        t.length().map(|l| Rules::length_words(&l, plain)).ok_or_else(|| format!("`{id}` combines other timescales, so it has no single figure"))
+    }
+
+    /// Sources whose figure differs from the one in force, so a page can say
+    /// "the national guidance says 15 working days; this area applies 15 calendar days".
+    pub fn other_sources(&self, id: &str) -> Result<Vec<OtherSourceRow>, String> {
+        let t = self.rules.timescale(id).ok_or_else(|| self.unknown(id))?;
+        Ok(t.other_sources
+            .iter()
+            .map(|o| OtherSourceRow { source: o.source.clone(), figure: o.length.to_string(), note: o.note.clone() })
+            .collect())
+    }
+
+    /// Every timescale with its words and sources, in file order.
+    pub fn rows(&self) -> Vec<TimescaleRow> {
+        self.rules
+            .timescales()
+            .iter()
+            .map(|t| TimescaleRow {
+                id: t.id.clone(),
+                label: t.label.clone(),
+                words: self.rules.describe(&t.id, false).unwrap_or_default(),
+                plain: self.rules.describe(&t.id, true).unwrap_or_default(),
+                source: t.sources.join("; "),
+                note: t.note.clone(),
+                other_sources: self.other_sources(&t.id).unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    /// A worked example in words for a page without JavaScript: the due date
+    /// of `id` when each event it needs happened on `example` (`YYYY-MM-DD`).
+    /// "If the child's name being added to the child protection register was
+    /// on Wednesday 23 December 2026, the date is Thursday 7 January 2027."
+    pub fn worked_example(&self, id: &str, example: &str) -> Result<String, String> {
+        let date = timescales::date::parse_iso(example).ok_or_else(|| format!("`{example}` is not a date: write YYYY-MM-DD"))?;
+        let needed = self.rules.required_events(id).ok_or_else(|| self.unknown(id))?;
+        let mut events = EventDates::new();
+        for e in &needed {
+            events.set(e, date);
+        }
+        let due = self.rules.due(id, &events, None).map_err(|e| e.to_string())?;
+        let what: Vec<String> = needed.iter().filter_map(|e| self.rules.event(e)).map(|e| e.label.clone()).collect();
+        Ok(format!(
+            "If {} was on {}, the date is {}.",
+            what.join(" and "),
+            timescales::date::long(date),
+            timescales::date::long(due)
+        ))
+    }
+
+    fn unknown(&self, id: &str) -> String {
+        match self.rules.suggest_timescale(id) {
+            Some(s) => format!("unknown timescale `{id}` (did you mean `{s}`?)"),
+            None => format!("unknown timescale `{id}`"),
+        }
+    }
+}
+
+fn to_segs(path: &[PathPart]) -> Vec<Seg> {
+    path.iter()
+        .map(|p| match p {
+            PathPart::Key(k) => Seg::Key(k.clone()),
+            PathPart::Index(i) => Seg::Index(*i),
+        })
+        .collect()
+}
+
+/// After the whole-document parse failed: check each rule on its own, so an
+/// unknown key in one rule does not hide one in the next. Gives nothing for a
+/// YAML syntax error (the whole-document error covers it).
+fn shape_errors(text: &str, src: &SourceMap, index: &KeyIndex) -> Vec<Diagnostic> {
+    let Ok(serde_json::Value::Object(top)) = yaml::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (section, value) in &top {
+        let serde_json::Value::Object(rules) = value else { continue };
+        for (id, rule) in rules {
+            let message = match section.as_str() {
+                "calendars" => check_shape::<CalendarDoc>(rule),
+                "events" => check_shape::<EventDoc>(rule),
+                "timescales" => check_shape::<TimescaleDoc>(rule),
+                "calculators" => check_shape::<CalculatorDoc>(rule),
+                _ => None,
+            };
+            let Some(message) = message else { continue };
+            let rule_path = yaml::keys(&[section, id]);
+            let (message, at, help) = match yaml::parse_unknown_field(&message) {
+                Some((key, allowed)) => {
+                    let mut p = rule_path.clone();
+                    p.push(Seg::Key(key.clone()));
+                    let help = match diag::suggest(&key, allowed.iter().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("allowed keys here: {}", allowed.join(", ")),
+                    };
+                    (format!("unknown key `{key}`"), index.key(&p), Some(help))
+                }
+                None => (format!("{message} in `{id}`"), index.key(&rule_path), None),
+            };
+            let mut d = Diagnostic::error(CODE, message).at(src, at.or_else(|| index.best(&rule_path)).unwrap_or(0));
+            if let Some(h) = help {
+                d = d.with_help(h);
+            }
+            out.push(d);
+        }
+    }
+    out
+}
+
+fn check_shape<T: DeserializeOwned>(v: &serde_json::Value) -> Option<String> {
+    serde_json::from_value::<T>(v.clone()).err().map(|e| e.to_string())
+}
+
+/// Reads each GOV.UK feed named by an `import`, once per file.
+fn read_imports(doc: &RulesDoc, base: &Path, src: &SourceMap, index: &KeyIndex, diags: &mut Vec<Diagnostic>) -> Imports {
+    let mut files: BTreeMap<String, timescales::GovUkFeed> = BTreeMap::new();
+    let mut failed: Vec<String> = Vec::new();
+    for (name, cal) in &doc.calendars.0 {
+        for (i, spec) in cal.import.0.iter().enumerate() {
+            let Some((file, _)) = timescales::rules::split_import(spec) else { continue };
+            if files.contains_key(file) || failed.iter().any(|f| f == file) {
+                continue;
+            }
+            let mut path = yaml::keys(&["calendars", name, "import"]);
+            if cal.import.0.len() > 1 {
+                path.push(Seg::Index(i));
+            }
+            let at = index.value(&path).or_else(|| index.best(&path)).unwrap_or(0);
+            let full = base.join(file);
+            let result = std::fs::read_to_string(&full)
+                .map_err(|e| format!("cannot read `{file}`: {e}"))
+                .and_then(|t| serde_json::from_str::<timescales::GovUkFeed>(&t).map_err(|e| format!("`{file}` is not a GOV.UK bank-holidays.json file: {e}")));
+            match result {
+                Ok(feed) => {
+                    files.insert(file.to_owned(), feed);
+                }
+                Err(message) => {
+                    failed.push(file.to_owned());
+                    diags.push(
+                        Diagnostic::error(CODE, message)
+                            .at(src, at)
+                            .with_help("the path is relative to the rules file's folder; the file is in the format of https://www.gov.uk/bank-holidays.json"),
+                    );
+                }
+            }
+        }
+    }
+    Imports { files }
 }
 
 /// `waymark dates`.
@@ -60,14 +320,126 @@ pub struct HolidaysOptions {
     pub year: i32,
 }
 
+fn usage(message: impl Into<String>) -> Failure {
+    Failure::Error(Error::Usage(message.into()))
+}
+
+fn parse_cli_date(text: &str, what: &str) -> Result<Date, Failure> {
+    timescales::date::parse_iso(text.trim())
+        .ok_or_else(|| usage(format!("{what} `{text}` is not a date: write it as YYYY-MM-DD, e.g. 2026-12-23")))
+}
+
+fn load_for_command(path: &Path) -> Result<SiteRules, Failure> {
+    SiteRules::load(Path::new(""), path)
+}
+
+fn check_calendar(rules: &SiteRules, calendar: Option<&str>) -> Result<(), Failure> {
+    if let Some(name) = calendar {
+        if rules.rules.calendar(name).is_none() {
+            let known: Vec<&str> = rules.rules.calendars().iter().map(|c| c.name()).collect();
+            return Err(usage(match rules.rules.suggest_calendar(name) {
+                Some(s) => format!("unknown calendar `{name}`: did you mean `{s}`?"),
+                None => format!("unknown calendar `{name}`: the rules file has {}", known.join(", ")),
+            }));
+        }
+    }
+    Ok(())
+}
+
 /// Runs `waymark dates`, returning what goes to stdout.
 pub fn dates_command(opts: &DatesOptions) -> Result<String, Failure> {
-    let _ = opts;
-    Err(Failure::Error(crate::Error::Usage("not implemented yet".into())))
+    dates_command_with_events(opts, &[])
+}
+
+/// `waymark dates` with more event dates, each `EVENT=YYYY-MM-DD` (the
+/// `--event` option), for a timescale that needs more than one date (the
+/// pre-birth CPPM needs the concern and the expected date of delivery).
+/// The positional DATE is the first event the timescale needs; `--event`
+/// gives the others (or overrides any, including the first).
+pub fn dates_command_with_events(opts: &DatesOptions, extra: &[String]) -> Result<String, Failure> {
+    let site = load_for_command(&opts.rules)?;
+    let rules = &site.rules;
+    let Some(ts) = rules.timescale(&opts.timescale) else {
+        let known: Vec<&str> = site.timescale_ids().collect();
+        return Err(usage(match rules.suggest_timescale(&opts.timescale) {
+            Some(s) => format!("unknown timescale `{}`: did you mean `{s}`?", opts.timescale),
+            None => format!("unknown timescale `{}`: the rules file has {}", opts.timescale, known.join(", ")),
+        }));
+    };
+    check_calendar(&site, opts.calendar.as_deref())?;
+    let date = parse_cli_date(&opts.date, "DATE")?;
+    let needed = rules.required_events(&ts.id).unwrap_or_default();
+    let mut events = EventDates::new();
+    if let Some(first) = needed.first() {
+        events.set(first, date);
+    }
+    for e in extra {
+        let Some((id, d)) = e.split_once('=') else {
+            return Err(usage(format!("--event `{e}`: write EVENT=YYYY-MM-DD, e.g. expected_delivery=2027-05-01")));
+        };
+        let id = id.trim();
+        if rules.event(id).is_none() {
+            let hint = diag::suggest(id, rules.events().iter().map(|e| e.id.as_str())).map(|s| format!(": did you mean `{s}`?")).unwrap_or_default();
+            return Err(usage(format!("--event: unknown event `{id}`{hint}")));
+        }
+        events.set(id, parse_cli_date(d, &format!("--event {id}="))?);
+    }
+    if let Some(missing) = needed.iter().find(|e| events.get(e).is_none()) {
+        return Err(usage(format!(
+            "`{}` also needs the date of `{missing}`: add --event {missing}=YYYY-MM-DD",
+            ts.id
+        )));
+    }
+    let count = opts.count.unwrap_or(1);
+    if count == 0 {
+        return Err(usage("--count must be 1 or more"));
+    }
+    if count > 1 && !ts.repeats() {
+        return Err(usage(format!("`{}` does not repeat, so it has one date; --count is for timescales with `every`", ts.id)));
+    }
+    let cal = opts.calendar.as_deref();
+    let engine_err = |e: timescales::EvalError| usage(e.to_string());
+    let (dates, steps) = if ts.repeats() {
+        rules.series_explained(&ts.id, &events, cal, count, opts.explain).map_err(engine_err)?
+    } else {
+        let out = rules.explain(&ts.id, &events, cal).map_err(engine_err)?;
+        (vec![out.date], out.steps)
+    };
+    let mut out: String = dates.iter().map(|d| timescales::date::iso(*d) + "\n").collect();
+    if opts.explain {
+        let cal_name = rules.calendar_for(&ts.id, cal).map(|c| c.name().to_owned()).unwrap_or_default();
+        let words = rules.describe(&ts.id, false).unwrap_or_default();
+        out.push_str(&format!("\n{} ({}): {words}, counted in the {cal_name} calendar.\n", ts.id, ts.label));
+        for step in &steps {
+            out.push_str(&format!("  {step}\n"));
+        }
+        out.push_str(&format!("Source: {}.\n", ts.sources.join("; ")));
+        if let Some(note) = &ts.note {
+            out.push_str(&format!("Note: {note}\n"));
+        }
+        for (i, o) in ts.other_sources.iter().enumerate() {
+            let would = match rules.due_by_other_source(&ts.id, i, &events, cal) {
+                Ok(Some(d)) if !o.every => format!(", which would give {}", timescales::date::long(d)),
+                _ => String::new(),
+            };
+            out.push_str(&format!("Other source: {} says {}{would}.\n", o.source, o.length));
+        }
+    }
+    Ok(out)
 }
 
 /// Runs `waymark holidays`, returning what goes to stdout.
 pub fn holidays_command(opts: &HolidaysOptions) -> Result<String, Failure> {
-    let _ = opts;
-    Err(Failure::Error(crate::Error::Usage("not implemented yet".into())))
+    let site = load_for_command(&opts.rules)?;
+    check_calendar(&site, opts.calendar.as_deref())?;
+    let name = opts
+        .calendar
+        .as_deref()
+        .or(site.rules.default_calendar())
+        .ok_or_else(|| usage("the rules file names no default calendar: pass --calendar NAME"))?;
+    if !(1..=9999).contains(&opts.year) {
+        return Err(usage(format!("--year {}: give a year from 1 to 9999", opts.year)));
+    }
+    let cal = site.rules.calendar(name).ok_or_else(|| usage(format!("unknown calendar `{name}`")))?;
+    Ok(cal.holidays(opts.year).iter().map(|h| format!("{}\t{}\n", timescales::date::iso(h.date), h.name)).collect())
 }

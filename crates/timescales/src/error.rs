@@ -231,7 +231,7 @@ impl fmt::Display for ErrorKind {
             EveryBefore => f.write_str("a repeating timescale (`every`) counts forward only"),
             BadImport { text } => write!(f, "`{text}` is not an import"),
             BadImportDate { file, text } => write!(f, "`{file}` has a date that is not a date: `{text}`"),
-            NotAHoliday { date } => write!(f, "{date} is not one of this calendar's rule holidays, so there is nothing to remove"),
+            NotAHoliday { date } => write!(f, "{date} is not a holiday of this calendar, so there is nothing to remove"),
             CalculatorMissingEvent { timescale, event } => {
                 write!(f, "this calculator shows `{timescale}`, which needs the date of `{event}`, but does not ask for it")
             }
@@ -273,7 +273,7 @@ impl ErrorKind {
             EarliestOfTooFew => "list two or more timescale ids, e.g. `earliest_of: [a, b]`".to_owned(),
             EveryBefore => "use `after:` with `every`".to_owned(),
             BadImport { .. } => "write FILE#division, e.g. `bank-holidays.json#scotland`".to_owned(),
-            NotAHoliday { .. } => "`not_holidays` removes a day the built-in rules give (check the date and the `holidays` set)".to_owned(),
+            NotAHoliday { .. } => "`not_holidays` removes a day that the built-in rules or an extended calendar make a holiday; check the date".to_owned(),
             CalculatorMissingEvent { event, .. } => format!("add `{event}` to `asks`"),
             OtherSourceLength => "e.g. `{ source: National guidance, within: 15 working days }`".to_owned(),
         })

@@ -689,7 +689,9 @@ fn build_calendars(doc: &RulesDoc, imports: &Imports, ck: &mut Check) -> Vec<Cal
         if !ok {
             continue;
         }
-        // Merge from the root down: the nearest weekend wins; the rest add up.
+        // Merge from the root down: the nearest weekend wins; rule sets and
+        // dates add up; each calendar's `not_holidays` removes rule days and
+        // dates it inherited, then its own dates are added.
         let mut weekend = None;
         let mut builtins: Vec<BuiltIn> = Vec::new();
         let mut removed = BTreeSet::new();
@@ -704,19 +706,20 @@ fn build_calendars(doc: &RulesDoc, imports: &Imports, ck: &mut Check) -> Vec<Cal
                     builtins.push(*b);
                 }
             }
-            removed.extend(oc.removed.iter().map(|(_, d)| *d));
+            for &(j, d) in &oc.removed {
+                let from_rules = builtins.iter().any(|b| b.holidays(d.year()).iter().any(|h| h.date == d));
+                let inherited = extra.remove(&d).is_some();
+                // `not_holidays` must name a day that would be a holiday, or it is a typo.
+                if c == i && !from_rules && !inherited {
+                    ck.push(Section::Calendars, name, &["not_holidays".into(), j.into()], ErrorKind::NotAHoliday { date: date::iso(d) });
+                }
+                removed.insert(d);
+            }
             for h in &oc.extra {
                 extra.insert(h.date, h.clone());
             }
         }
         let weekend = weekend.unwrap_or([false, false, false, false, false, true, true]);
-        // `not_holidays` must name a day the rules give, or it is a typo.
-        for &(j, d) in &own[i].2.removed {
-            let given = builtins.iter().any(|b| b.holidays(d.year()).iter().any(|h| h.date == d));
-            if !given {
-                ck.push(Section::Calendars, name, &["not_holidays".into(), j.into()], ErrorKind::NotAHoliday { date: date::iso(d) });
-            }
-        }
         out.push(Calendar::new(*name, weekend, builtins, removed, extra));
     }
     out

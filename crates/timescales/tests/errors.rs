@@ -76,7 +76,7 @@ fn bad_dates_weekdays_and_holiday_sets() {
             "calendars.argyll-and-bute.dates.0.date: `2027-02-30` is not a date (help: write dates as YYYY-MM-DD, e.g. 2027-09-27)",
             "calendars.argyll-and-bute.dates.1.date: `27/09/2027` is not a date (help: write dates as YYYY-MM-DD, e.g. 2027-09-27)",
             "calendars.argyll-and-bute.import: `bank-holidays.json` is not an import (help: write FILE#division, e.g. `bank-holidays.json#scotland`)",
-            "calendars.argyll-and-bute.not_holidays.0: 2027-05-04 is not one of this calendar's rule holidays, so there is nothing to remove (help: `not_holidays` removes a day the built-in rules give (check the date and the `holidays` set))",
+            "calendars.argyll-and-bute.not_holidays.0: 2027-05-04 is not a holiday of this calendar, so there is nothing to remove (help: `not_holidays` removes a day that the built-in rules or an extended calendar make a holiday; check the date)",
         ]
     );
 }

@@ -76,12 +76,15 @@ fn calendar_extends_adds_local_days_and_removes_moved_ones() {
         "calendar": "local",
         "calendars": {
             "scotland": { "holidays": "scotland", "not_holidays": ["2020-05-04"], "dates": [ { "date": "2020-05-08", "name": "Early May bank holiday (VE Day)" } ] },
-            "local": { "extends": "scotland", "dates": [ { "date": "2027-09-27", "name": "Autumn holiday" } ] }
+            "local": { "extends": "scotland", "dates": [ { "date": "2027-09-27", "name": "Autumn holiday" } ], "not_holidays": ["2020-05-08"] }
         }
     }));
     let local: &Calendar = r.calendar("local").unwrap();
-    let y2020: Vec<String> = local.holidays(2020).iter().map(|h| iso(h.date)).collect();
+    let national = r.calendar("scotland").unwrap();
+    let y2020: Vec<String> = national.holidays(2020).iter().map(|h| iso(h.date)).collect();
     assert!(y2020.contains(&"2020-05-08".to_owned()) && !y2020.contains(&"2020-05-04".to_owned()));
+    // The local calendar can treat an inherited day as a working day.
+    assert!(local.is_working_day(d("2020-05-08")) && !national.is_working_day(d("2020-05-08")));
     assert!(local.holidays(2027).iter().any(|h| iso(h.date) == "2027-09-27" && h.name == "Autumn holiday"));
     assert!(!local.is_working_day(d("2027-09-27")));
     assert!(r.calendar("scotland").unwrap().is_working_day(d("2027-09-27")));
