@@ -86,18 +86,73 @@ impl Theme {
 
     /// Static files with hashed output names, and the map from the name a
     /// template asks for (`css/site.css`) to the output path.
+    ///
+    /// Stylesheets are hashed last: their relative `url(...)` references are
+    /// first rewritten to the hashed names of the files they point at, so a
+    /// change to an image also changes the stylesheet's name.
     pub fn static_files(&self) -> (Vec<StaticFile>, BTreeMap<String, String>) {
         let mut out = Vec::new();
         let mut map = BTreeMap::new();
-        for (k, v) in &self.files {
-            let Some(name) = k.strip_prefix("static/") else { continue };
-            let hashed = hashed_name(name, &v.bytes);
-            let path = format!("static/{hashed}");
-            map.insert(name.to_owned(), path.clone());
+        let statics: Vec<(&str, &ThemeFile)> =
+            self.files.iter().filter_map(|(k, v)| k.strip_prefix("static/").map(|n| (n, v))).collect();
+        for (name, v) in statics.iter().filter(|(n, _)| !n.ends_with(".css")) {
+            let path = format!("static/{}", hashed_name(name, &v.bytes));
+            map.insert((*name).to_owned(), path.clone());
             out.push(StaticFile { out: path, bytes: v.bytes.clone() });
         }
+        for (name, v) in statics.iter().filter(|(n, _)| n.ends_with(".css")) {
+            let css = rewrite_css_urls(name, &String::from_utf8_lossy(&v.bytes), &map);
+            let path = format!("static/{}", hashed_name(name, css.as_bytes()));
+            map.insert((*name).to_owned(), path.clone());
+            out.push(StaticFile { out: path, bytes: css.into_bytes() });
+        }
+        out.sort_by(|a, b| a.out.cmp(&b.out));
         (out, map)
     }
+}
+
+/// Rewrites `url("../images/x.svg")` in the stylesheet `css_name` to the
+/// hashed name of the file it refers to; other URLs are left alone.
+fn rewrite_css_urls(css_name: &str, css: &str, map: &BTreeMap<String, String>) -> String {
+    let dir: Vec<&str> = css_name.split('/').collect::<Vec<_>>()[..css_name.matches('/').count()].to_vec();
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(i) = rest.find("url(") {
+        out.push_str(&rest[..i + 4]);
+        rest = &rest[i + 4..];
+        let Some(end) = rest.find(')') else { break };
+        let raw = rest[..end].trim();
+        let quote = raw.chars().next().filter(|c| *c == '"' || *c == '\'');
+        let target = raw.trim_matches(['"', '\'']);
+        let resolved = (!target.contains(':') && !target.starts_with('/') && !target.starts_with('#'))
+            .then(|| {
+                let mut parts = dir.clone();
+                for seg in target.split('/') {
+                    match seg {
+                        "." | "" => {}
+                        ".." => {
+                            parts.pop()?;
+                        }
+                        s => parts.push(s),
+                    }
+                }
+                map.get(&parts.join("/"))
+            })
+            .flatten();
+        match resolved {
+            Some(hashed) => {
+                // Both live under static/: make the path relative to the stylesheet.
+                let hashed = hashed.strip_prefix("static/").unwrap_or(hashed);
+                let up = "../".repeat(dir.len());
+                let q = quote.map(String::from).unwrap_or_default();
+                out.push_str(&format!("{q}{up}{hashed}{q}"));
+            }
+            None => out.push_str(&rest[..end]),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `css/site.css` → `css/site.0123456789.css` (ten hex digits of xxh3).
@@ -125,5 +180,16 @@ mod tests {
         assert_eq!(n, hashed_name("css/site.css", b"body{}"));
         assert_ne!(n, hashed_name("css/site.css", b"body{ }"));
         assert!(hashed_name("calc_bg.wasm", b"x").starts_with("calc_bg."));
+    }
+
+    #[test]
+    fn stylesheets_point_at_hashed_images() {
+        let mut map = BTreeMap::new();
+        map.insert("images/tick.svg".to_owned(), "static/images/tick.abc.svg".to_owned());
+        let css = "a{background:url(\"../images/tick.svg\")} b{background:url(https://x/y.png)} c{background:url(../images/none.svg)}";
+        assert_eq!(
+            rewrite_css_urls("css/site.css", css, &map),
+            "a{background:url(\"../images/tick.abc.svg\")} b{background:url(https://x/y.png)} c{background:url(../images/none.svg)}"
+        );
     }
 }
