@@ -94,9 +94,39 @@ impl Calls for PageFunctions {
             Ok(Fragment { html: value.to_string(), block: true })
         } else {
             let mut html = String::new();
-            pulldown_cmark_escape::escape_html(&mut html, &value.to_string()).expect("string");
+            pulldown_cmark_escape::escape_html(&mut html, &smart_quotes(&value.to_string())).expect("string");
             Ok(Fragment { html, block: false })
         }
+    }
+}
+
+/// The same typographic quotes the Markdown around a call gets (pulldown-cmark's
+/// smart punctuation), so inserted rule text does not stand out with straight ones.
+pub fn smart_quotes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        let opening = prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '\u{2014}' | '\u{2013}'));
+        out.push(match (c, opening) {
+            ('\'', true) => '\u{2018}',
+            ('\'', false) => '\u{2019}',
+            ('"', true) => '\u{201C}',
+            ('"', false) => '\u{201D}',
+            (c, _) => c,
+        });
+        prev = Some(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::smart_quotes;
+
+    #[test]
+    fn quotes_curl_like_the_markdown_around_them() {
+        assert_eq!(smart_quotes("the child's name"), "the child\u{2019}s name");
+        assert_eq!(smart_quotes("says \"15 days\" ('no unit')"), "says \u{201C}15 days\u{201D} (\u{2018}no unit\u{2019})");
     }
 }
 
