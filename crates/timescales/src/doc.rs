@@ -147,6 +147,10 @@ pub struct CalculatorDoc {
     pub asks: OneOrMany,
     /// The timescales it shows.
     pub shows: Vec<String>,
+    /// Events that happen on the same day as the (first) asked event, so
+    /// their dates need not be asked (registration is decided at a CPPM).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub same_day: Vec<String>,
     /// Calendar; the file's `calendar` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<String>,

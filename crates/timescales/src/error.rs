@@ -274,7 +274,7 @@ impl ErrorKind {
             EveryBefore => "use `after:` with `every`".to_owned(),
             BadImport { .. } => "write FILE#division, e.g. `bank-holidays.json#scotland`".to_owned(),
             NotAHoliday { .. } => "`not_holidays` removes a day that the built-in rules or an extended calendar make a holiday; check the date".to_owned(),
-            CalculatorMissingEvent { event, .. } => format!("add `{event}` to `asks`"),
+            CalculatorMissingEvent { event, .. } => format!("add `{event}` to `asks` (or to `same_day` if it happens on the day of the asked event)"),
             OtherSourceLength => "e.g. `{ source: National guidance, within: 15 working days }`".to_owned(),
         })
     }

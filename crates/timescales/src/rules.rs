@@ -138,8 +138,21 @@ pub struct Calculator {
     pub asks: Vec<String>,
     /// Timescale ids it shows.
     pub shows: Vec<String>,
+    /// Events dated the same day as the first asked event.
+    pub same_day: Vec<String>,
     /// Calendar name (resolved to the file's default when it names none).
     pub calendar: Option<String>,
+}
+
+impl Calculator {
+    /// Gives each `same_day` event the first asked event's date, if known.
+    pub fn fill(&self, events: &mut crate::EventDates) {
+        if let Some(date) = self.asks.first().and_then(|a| events.get(a)) {
+            for e in &self.same_day {
+                events.set(e, date);
+            }
+        }
+    }
 }
 
 /// Imported GOV.UK feeds, by the file name as the rules file writes it
@@ -259,15 +272,24 @@ impl Rules {
                     ck.push(Section::Calculators, id, &["asks".into(), i.into()], unknown(RefKind::Event, e, event_ids.iter().copied()));
                 }
             }
+            let mut same_day = Vec::new();
+            for (i, e) in c.same_day.iter().enumerate() {
+                if rules.event_index.contains_key(e) {
+                    same_day.push(e.clone());
+                } else {
+                    ck.push(Section::Calculators, id, &["same_day".into(), i.into()], unknown(RefKind::Event, e, event_ids.iter().copied()));
+                }
+            }
             let mut shows = Vec::new();
             for (i, s) in c.shows.iter().enumerate() {
-                if !rules.timescale_index.contains_key(s) {
+                if !ts_ids.contains(&s.as_str()) {
                     ck.push(Section::Calculators, id, &["shows".into(), i.into()], unknown(RefKind::Timescale, s, ts_ids.iter().copied()));
                     continue;
                 }
-                if ck.errors.iter().all(|e| !matches!(e.kind, ErrorKind::Cycle { .. })) {
+                // A timescale with problems of its own was reported already.
+                if rules.timescale_index.contains_key(s) && ck.errors.iter().all(|e| !matches!(e.kind, ErrorKind::Cycle { .. })) {
                     for needed in rules.required_events(s).unwrap_or_default() {
-                        if !c.asks.0.iter().any(|a| *a == needed) {
+                        if !c.asks.0.iter().chain(c.same_day.iter()).any(|a| *a == needed) {
                             ck.push(
                                 Section::Calculators,
                                 id,
@@ -289,6 +311,7 @@ impl Rules {
                 title: c.title.clone(),
                 asks,
                 shows,
+                same_day,
                 calendar: c.calendar.clone().or_else(|| doc.calendar.clone()),
             });
         }

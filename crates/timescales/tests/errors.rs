@@ -113,7 +113,7 @@ fn calculators_must_ask_for_what_they_show() {
     assert_eq!(
         errors(doc),
         [
-            "calculators.pre-birth.shows.0: this calculator shows `prebirth_cppm`, which needs the date of `expected_delivery`, but does not ask for it (help: add `expected_delivery` to `asks`)",
+            "calculators.pre-birth.shows.0: this calculator shows `prebirth_cppm`, which needs the date of `expected_delivery`, but does not ask for it (help: add `expected_delivery` to `asks` (or to `same_day` if it happens on the day of the asked event))",
             "calculators.pre-birth.shows.1: unknown timescale `first_core_grup` (help: did you mean `first_core_group`?)",
         ]
     );
