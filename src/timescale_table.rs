@@ -6,7 +6,7 @@ use pulldown_cmark_escape::escape_html;
 use crate::rules::SiteRules;
 
 fn esc(out: &mut String, s: &str) {
-    escape_html(out, s).expect("writing to a String");
+    escape_html(out, &crate::render::smart_quotes(s)).expect("writing to a String");
 }
 
 /// Capitalises the first letter (labels are written mid-sentence style).
