@@ -334,14 +334,14 @@ fn load_for_command(path: &Path) -> Result<SiteRules, Failure> {
 }
 
 fn check_calendar(rules: &SiteRules, calendar: Option<&str>) -> Result<(), Failure> {
-    if let Some(name) = calendar {
-        if rules.rules.calendar(name).is_none() {
-            let known: Vec<&str> = rules.rules.calendars().iter().map(|c| c.name()).collect();
-            return Err(usage(match rules.rules.suggest_calendar(name) {
-                Some(s) => format!("unknown calendar `{name}`: did you mean `{s}`?"),
-                None => format!("unknown calendar `{name}`: the rules file has {}", known.join(", ")),
-            }));
-        }
+    if let Some(name) = calendar
+        && rules.rules.calendar(name).is_none()
+    {
+        let known: Vec<&str> = rules.rules.calendars().iter().map(|c| c.name()).collect();
+        return Err(usage(match rules.rules.suggest_calendar(name) {
+            Some(s) => format!("unknown calendar `{name}`: did you mean `{s}`?"),
+            None => format!("unknown calendar `{name}`: the rules file has {}", known.join(", ")),
+        }));
     }
     Ok(())
 }

@@ -207,10 +207,10 @@ impl Rules {
         let mut ck = Check { errors: Vec::new() };
         let cal_names: Vec<&str> = doc.calendars.0.iter().map(|(k, _)| k.as_str()).collect();
 
-        if let Some(name) = &doc.calendar {
-            if !cal_names.contains(&name.as_str()) {
-                ck.push(Section::Document, "calendar", &[], unknown(RefKind::Calendar, name, cal_names.iter().copied()));
-            }
+        if let Some(name) = &doc.calendar
+            && !cal_names.contains(&name.as_str())
+        {
+            ck.push(Section::Document, "calendar", &[], unknown(RefKind::Calendar, name, cal_names.iter().copied()));
         }
 
         let calendars = build_calendars(doc, imports, &mut ck);
@@ -301,10 +301,10 @@ impl Rules {
                 }
                 shows.push(s.clone());
             }
-            if let Some(cal) = &c.calendar {
-                if !cal_names.contains(&cal.as_str()) {
-                    ck.push(Section::Calculators, id, &["calendar".into()], unknown(RefKind::Calendar, cal, cal_names.iter().copied()));
-                }
+            if let Some(cal) = &c.calendar
+                && !cal_names.contains(&cal.as_str())
+            {
+                ck.push(Section::Calculators, id, &["calendar".into()], unknown(RefKind::Calendar, cal, cal_names.iter().copied()));
             }
             rules.calculators.push(Calculator {
                 id: id.clone(),
