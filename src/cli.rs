@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// reported as file:line:column before anything is published.
 #[derive(Debug, Parser)]
 #[command(name = "waymark", version, about, long_about, propagate_version = true)]
-#[command(after_help = "Examples:\n  waymark build                      build the site in this folder into public/\n  waymark check                      find every problem without writing anything\n  waymark new page parents/help.md --title \"Getting help\"\n  waymark dates first_core_group 2026-12-23 --explain\n  waymark holidays --year 2027")]
+#[command(after_help = "Examples:\n  waymark build                      build the site in this folder into public/\n  waymark check                      find every problem without writing anything\n  waymark new page parents/help.md --title \"Getting help\"\n  waymark dates first_core_group 2026-12-23 --explain\n  waymark dates prebirth_cppm 2027-01-10 --event expected_delivery=2027-04-01\n  waymark holidays --year 2027")]
 pub struct Cli {
     /// The site folder (the one holding site.toml). Default: the current folder.
     #[arg(long, global = true, value_name = "DIR")]
@@ -130,6 +130,10 @@ pub struct DatesArgs {
     /// Explain in words how the date was reached.
     #[arg(long)]
     pub explain: bool,
+    /// The date of another event the timescale needs, as ID=YYYY-MM-DD
+    /// (e.g. --event expected_delivery=2027-04-01 for prebirth_cppm). Repeatable.
+    #[arg(long, value_name = "ID=DATE")]
+    pub event: Vec<String>,
     /// The timescale's id in the rules file (e.g. first_core_group).
     pub timescale: String,
     /// The date of the event the timescale counts from, as YYYY-MM-DD.

@@ -35,7 +35,7 @@ fn main() -> ExitCode {
                     count: a.count,
                     explain: a.explain,
                 };
-                Ok((waymark::rules::dates_command(&opts)?, Vec::new()))
+                Ok((waymark::rules::dates_command_with_events(&opts, &a.event)?, Vec::new()))
             };
             (run(), Format::Human, false)
         }

@@ -49,7 +49,7 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml_ng::from_str(text).map_err(|e| {
         let offset = e.location().map(|l| l.index());
         let raw = e.to_string();
-        let message = strip_position_suffix(&raw).to_owned();
+        let message = strip_position_suffix(&raw);
         let unknown_key = parse_unknown_field(&message);
         let message = match &unknown_key {
             Some((key, _)) => format!("unknown key `{key}`"),
@@ -61,11 +61,23 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 
 /// serde_yaml_ng appends " at line L column C" (sometimes after a path):
 /// we print positions our own way.
-fn strip_position_suffix(msg: &str) -> &str {
-    match msg.rfind(" at line ") {
-        Some(i) if msg[i..].contains(" column ") => &msg[..i],
-        _ => msg,
+fn strip_position_suffix(msg: &str) -> String {
+    let mut out = msg.to_owned();
+    // Syntax errors carry the position in the middle too:
+    // "did not find expected ',' at line 4 column 7, while parsing a flow sequence at line 3 column 8".
+    while let Some(i) = out.find(" at line ") {
+        let rest = &out[i + " at line ".len()..];
+        let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).count();
+        let n1 = digits(rest);
+        let Some(after) = rest[n1..].strip_prefix(" column ") else { break };
+        let n2 = digits(after);
+        if n1 == 0 || n2 == 0 {
+            break;
+        }
+        let end = i + " at line ".len() + n1 + " column ".len() + n2;
+        out.replace_range(i..end, "");
     }
+    out
 }
 
 /// Recognises serde's "unknown field `x`, expected one of `a`, `b`" message.
@@ -231,6 +243,15 @@ mod tests {
         let (key, allowed) = err.unknown_key.unwrap();
         assert_eq!(key, "titel");
         assert_eq!(allowed, vec!["title", "summary"]);
+    }
+
+    #[test]
+    fn positions_inside_messages_are_removed() {
+        assert_eq!(
+            strip_position_suffix("did not find expected ',' at line 4 column 7, while parsing a flow sequence at line 3 column 8"),
+            "did not find expected ',', while parsing a flow sequence"
+        );
+        assert_eq!(strip_position_suffix("a message about line 4"), "a message about line 4");
     }
 
     #[test]
