@@ -119,17 +119,6 @@ pub fn smart_quotes(s: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::smart_quotes;
-
-    #[test]
-    fn quotes_curl_like_the_markdown_around_them() {
-        assert_eq!(smart_quotes("the child's name"), "the child\u{2019}s name");
-        assert_eq!(smart_quotes("says \"15 days\" ('no unit')"), "says \u{201C}15 days\u{201D} (\u{2018}no unit\u{2019})");
-    }
-}
-
 /// The theme's templates, parsed once.
 pub struct Templates {
     env: Environment<'static>,
@@ -225,4 +214,15 @@ fn template_diagnostic(e: &minijinja::Error, shown: &BTreeMap<String, SourceMap>
         };
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::smart_quotes;
+
+    #[test]
+    fn quotes_curl_like_the_markdown_around_them() {
+        assert_eq!(smart_quotes("the child's name"), "the child\u{2019}s name");
+        assert_eq!(smart_quotes("says \"15 days\" ('no unit')"), "says \u{201C}15 days\u{201D} (\u{2018}no unit\u{2019})");
+    }
 }
