@@ -5,6 +5,7 @@
 //   - no console error, uncaught exception or Content-Security-Policy violation,
 //   - no request to any host but 127.0.0.1 (such requests are aborted),
 //   - no subresource (CSS, JS, images, wasm, ...) answered with status >= 400,
+//     and no image that cannot be decoded,
 //   - no sideways scrolling at 360 px (WCAG 1.4.10 reflow),
 // and the Nu HTML Checker must report zero errors for it.
 //
@@ -197,6 +198,14 @@ async function checkAt(browser, origin, entry, width) {
     const status = res ? res.status() : 0;
     if (status !== entry.expectStatus) {
       findings.push({ kind: 'http', id: `document-status-${status}`, impact: 'serious', help: `the page answered ${status}, expected ${entry.expectStatus}`, target: pageUrl });
+    }
+
+    // Images that loaded but could not be shown (a broken or truncated file).
+    const broken = await page.evaluate(() =>
+      [...document.images].filter((img) => img.complete && img.currentSrc && img.naturalWidth === 0).map((img) => img.currentSrc),
+    );
+    for (const src of broken) {
+      findings.push({ kind: 'http', id: 'broken-image', impact: 'serious', help: 'image could not be decoded', target: src });
     }
 
     await page.evaluate(axeSource);
