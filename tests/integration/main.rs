@@ -5,6 +5,7 @@
 mod build;
 mod cli;
 mod invalid;
+mod shipped;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
