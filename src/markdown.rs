@@ -15,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::content::Page;
@@ -210,6 +210,14 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
 
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
+    // Footnotes are numbered in the order they are first referred to (as on
+    // GitHub); ids are prefixed so they never clash with heading ids.
+    let notes = footnote_numbers(&text);
+    let mut note_refs: HashMap<String, usize> = HashMap::new();
+    let mut open_note: Vec<String> = Vec::new();
+    // Each scrollable table region is named after the heading above it.
+    let mut last_heading: Option<String> = None;
+    let mut tables_under_heading = 0usize;
     let mut quote_stack: Vec<Option<BlockQuoteKind>> = Vec::new();
     let mut heading: Option<(HeadingLevel, Option<String>, usize, Vec<Event<'_>>)> = None;
 
@@ -257,6 +265,8 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
                     escape_html(&mut close, &title).expect("string");
                     writeln!(close, "\">#</a></h{lvl}>").expect("string");
                     events.push(Event::Html(close.into()));
+                    last_heading = Some(title.clone());
+                    tables_under_heading = 0;
                     r.headings.push(Heading { level: lvl, id, title });
                 }
                 other => buf.push(rewrite_inline(other, page, resolver, offset, &mut r)),
@@ -280,7 +290,17 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
                     Some(BlockQuoteKind::Warning | BlockQuoteKind::Caution) => Event::Html(
                         "<div class=\"wm-warning\"><span class=\"wm-warning__icon\" aria-hidden=\"true\">!</span><div class=\"wm-warning__text\"><span class=\"wm-visually-hidden\">Warning: </span>\n".into(),
                     ),
-                    Some(_) => Event::Html("<div class=\"wm-inset\">\n".into()),
+                    Some(k) => Event::Html(
+                        format!(
+                            "<div class=\"wm-inset\"><span class=\"wm-visually-hidden\">{}: </span>\n",
+                            match k {
+                                BlockQuoteKind::Tip => "Tip",
+                                BlockQuoteKind::Important => "Important",
+                                _ => "Note",
+                            }
+                        )
+                        .into(),
+                    ),
                     None => Event::Start(Tag::BlockQuote(None)),
                 });
             }
@@ -292,7 +312,18 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
                 });
             }
             Event::Start(Tag::Table(al)) => {
-                events.push(Event::Html("<div class=\"wm-table-wrap\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">\n".into()));
+                tables_under_heading += 1;
+                let mut name = match &last_heading {
+                    Some(h) => format!("Table: {h}"),
+                    None => "Table".to_owned(),
+                };
+                if tables_under_heading > 1 {
+                    name.push_str(&format!(" ({tables_under_heading})"));
+                }
+                let mut open = String::from("<div class=\"wm-table-wrap\" role=\"region\" aria-label=\"");
+                escape_html(&mut open, &name).expect("string");
+                open.push_str("\" tabindex=\"0\">\n");
+                events.push(Event::Html(open.into()));
                 events.push(Event::Start(Tag::Table(al)));
             }
             Event::End(TagEnd::Table) => {
@@ -300,8 +331,32 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
                 events.push(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                r.ids.insert(label.to_string());
-                events.push(Event::Start(Tag::FootnoteDefinition(label)));
+                let (slug, n) = note_id(&notes, &label);
+                r.ids.insert(format!("fn-{slug}"));
+                events.push(Event::Html(
+                    format!("<div class=\"footnote-definition\" id=\"fn-{slug}\"><sup class=\"footnote-definition-label\">{n}</sup>\n").into(),
+                ));
+                open_note.push(label.to_string());
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                let label = open_note.pop().unwrap_or_default();
+                let (slug, n) = note_id(&notes, &label);
+                let back = if note_refs.contains_key(&label) || notes.referenced.contains(&label) {
+                    format!("<a class=\"wm-footnote-back\" href=\"#fnref-{slug}\">Back to text<span class=\"wm-visually-hidden\"> (footnote {n})</span></a>\n")
+                } else {
+                    String::new()
+                };
+                events.push(Event::Html(format!("{back}</div>\n").into()));
+            }
+            Event::FootnoteReference(label) => {
+                let (slug, n) = note_id(&notes, &label);
+                let seen = note_refs.entry(label.to_string()).or_insert(0);
+                *seen += 1;
+                let id = if *seen == 1 { format!("fnref-{slug}") } else { format!("fnref-{slug}-{seen}") };
+                r.ids.insert(id.clone());
+                events.push(Event::InlineHtml(
+                    format!("<sup class=\"footnote-reference\" id=\"{id}\"><a href=\"#fn-{slug}\"><span class=\"wm-visually-hidden\">Footnote </span>{n}</a></sup>").into(),
+                ));
             }
             Event::Html(html) => {
                 events.push(Event::Html(check_html(html, page, offset, &mut r)));
@@ -322,9 +377,47 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
     r
 }
 
+/// Footnote numbers by label, in order of first reference (unreferenced
+/// definitions after, in order of definition).
+struct FootnoteNumbers {
+    numbers: HashMap<String, usize>,
+    referenced: HashSet<String>,
+}
+
+fn footnote_numbers(text: &str) -> FootnoteNumbers {
+    let mut numbers = HashMap::new();
+    let mut referenced = HashSet::new();
+    if !text.contains("[^") {
+        return FootnoteNumbers { numbers, referenced };
+    }
+    let mut defined = Vec::new();
+    for ev in Parser::new_ext(text, options()) {
+        match ev {
+            Event::FootnoteReference(l) => {
+                referenced.insert(l.to_string());
+                let n = numbers.len() + 1;
+                numbers.entry(l.to_string()).or_insert(n);
+            }
+            Event::Start(Tag::FootnoteDefinition(l)) => defined.push(l.to_string()),
+            _ => {}
+        }
+    }
+    for l in defined {
+        let n = numbers.len() + 1;
+        numbers.entry(l).or_insert(n);
+    }
+    FootnoteNumbers { numbers, referenced }
+}
+
+fn note_id(notes: &FootnoteNumbers, label: &str) -> (String, usize) {
+    (slugify(label), notes.numbers.get(label).copied().unwrap_or(0))
+}
+
 /// Links, images, inline HTML and task markers (also inside headings).
 fn rewrite_inline<'a>(ev: Event<'a>, page: &Page, resolver: &Resolver<'_>, offset: usize, r: &mut Rendered) -> Event<'a> {
     match ev {
+        // `<someone@example.org>`: the HTML writer adds `mailto:` itself.
+        link @ Event::Start(Tag::Link { link_type: LinkType::Email, .. }) => link,
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
             let dest = resolve_link(&dest_url, page, resolver, offset, r).map_or(dest_url, CowStr::from);
             Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
