@@ -57,6 +57,13 @@ pub struct SiteArgs {
     /// How to print problems.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Check review dates as if today were DATE (YYYY-MM-DD), for reproducible runs.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<time::Date>,
+}
+
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    crate::content::parse_iso_date(s).ok_or_else(|| format!("`{s}` is not a date: write it as YYYY-MM-DD"))
 }
 
 /// `waymark build`.
@@ -79,6 +86,9 @@ pub struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+    /// Also print the reading-age figures of every page for families and young people.
+    #[arg(long)]
+    pub readability: bool,
 }
 
 /// How diagnostics are printed.

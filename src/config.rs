@@ -37,6 +37,36 @@ struct RawConfig {
     audiences: Vec<RawAudience>,
     #[serde(default)]
     stages: Vec<RawStage>,
+    #[serde(default)]
+    check: CheckConfig,
+}
+
+/// `[check]`: thresholds for `waymark check`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// Audiences whose pages get the plain-language checks.
+    pub plain_audiences: Vec<String>,
+    /// Highest Flesch–Kincaid grade allowed on those pages.
+    pub max_grade: f64,
+    /// Lowest Flesch reading ease allowed on those pages.
+    pub min_reading_ease: f64,
+    /// Longest sentence, in words, before a warning.
+    pub max_sentence_words: usize,
+    /// The "words to avoid" list (path under the content folder).
+    pub words_to_avoid: String,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            plain_audiences: vec!["parents-and-carers".into(), "young-people".into(), "children".into()],
+            max_grade: 6.0,
+            min_reading_ease: 70.0,
+            max_sentence_words: 25,
+            words_to_avoid: "words-to-avoid.yaml".into(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,6 +177,8 @@ pub struct SiteConfig {
     pub audiences: Vec<Audience>,
     /// Stages, in process order.
     pub stages: Vec<Stage>,
+    /// Thresholds for `waymark check`.
+    pub check: CheckConfig,
 }
 
 impl SiteConfig {
@@ -235,6 +267,7 @@ impl SiteConfig {
                 })
                 .collect(),
             stages: raw.stages.into_iter().map(|s| Stage { id: s.id, label: s.label }).collect(),
+            check: raw.check,
         })
     }
 

@@ -49,6 +49,8 @@ struct RawFront {
     sources: Vec<String>,
     #[serde(default)]
     draft: bool,
+    #[serde(default)]
+    glossary: Option<bool>,
 }
 
 /// A page's front matter, checked.
@@ -72,6 +74,8 @@ pub struct FrontMatter {
     pub sources: Vec<String>,
     /// Drafts are built only with `--drafts`.
     pub draft: bool,
+    /// Link the first use of each glossary term to the glossary (`glossary: false` turns it off).
+    pub glossary: bool,
 }
 
 /// What a page is in the site's tree.
@@ -162,7 +166,7 @@ pub fn load(config: &SiteConfig, drafts: bool) -> Result<(Content, Vec<Diagnosti
         let rel_path = path.strip_prefix(&dir).unwrap_or(path);
         let rel = rel_path.to_string_lossy().replace('\\', "/");
         let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') || rules_abs.as_deref() == Some(path) || DATA_FILES.contains(&rel.as_str()) {
+        if name.starts_with('.') || rules_abs.as_deref() == Some(path) || DATA_FILES.contains(&rel.as_str()) || rel == config.check.words_to_avoid {
             continue;
         }
         if path.extension().is_some_and(|e| e == "md") {
@@ -243,6 +247,7 @@ pub fn parse_page(
         review_due: None,
         sources: raw.sources,
         draft: raw.draft,
+        glossary: raw.glossary.unwrap_or(true),
     };
     let mut date = |key: &str, value: Option<String>| -> Option<IsoDate> {
         let v = value?;

@@ -89,3 +89,129 @@ impl Glossary {
         out
     }
 }
+
+/// What the Markdown stage needs to link the first use of each glossary term
+/// on a page to its entry.
+#[derive(Debug)]
+pub struct Linker {
+    finder: aho_corasick::AhoCorasick,
+    /// For each pattern: the entry it belongs to, and whether it is an
+    /// abbreviation (matched case-sensitively and shown in `<abbr>`).
+    patterns: Vec<(usize, bool)>,
+    /// Entries: (anchor, term).
+    entries: Vec<(String, String)>,
+    /// The glossary page's `rel` and URL (with the base path).
+    pub page_rel: String,
+    /// The glossary page's URL (with the base path).
+    pub page_url: String,
+}
+
+/// Curly apostrophes (from smart punctuation) compare equal to straight ones.
+pub fn fold_apostrophes(s: &str) -> String {
+    s.replace('\u{2019}', "'")
+}
+
+impl Linker {
+    /// Builds the linker; None when the glossary is empty.
+    pub fn new(glossary: &Glossary, page_rel: String, page_url: String) -> Option<Linker> {
+        let mut needles = Vec::new();
+        let mut patterns = Vec::new();
+        let mut entries = Vec::new();
+        for (i, e) in glossary.entries.iter().enumerate() {
+            entries.push((Glossary::anchor(&e.term), e.term.clone()));
+            for name in std::iter::once(&e.term).chain(&e.also_called) {
+                // Smart punctuation turns "child's" into "child’s": match both.
+                let straight = fold_apostrophes(name);
+                let curly = straight.replace('\'', "\u{2019}");
+                if curly != straight {
+                    needles.push(curly);
+                    patterns.push((i, false));
+                }
+                needles.push(straight);
+                patterns.push((i, false));
+            }
+            if let Some(a) = &e.abbr {
+                needles.push(a.clone());
+                patterns.push((i, true));
+            }
+        }
+        if needles.is_empty() {
+            return None;
+        }
+        let finder = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&needles)
+            .ok()?;
+        Some(Linker { finder, patterns, entries, page_rel, page_url })
+    }
+
+    /// Finds the terms in `text` whose entries are not yet in `seen`, as
+    /// (start, end, entry, is abbreviation), and marks them seen.
+    pub fn find(&self, text: &str, seen: &mut std::collections::HashSet<usize>) -> Vec<(usize, usize, usize, bool)> {
+        let mut out = Vec::new();
+        for m in self.finder.find_iter(text) {
+            let (entry, abbr) = self.patterns[m.pattern().as_usize()];
+            if seen.contains(&entry) {
+                continue;
+            }
+            let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            if word(text[..m.start()].chars().next_back()) || word(text[m.end()..].chars().next()) {
+                continue;
+            }
+            // Abbreviations only in capitals ("IRD", not "ird").
+            if abbr && text[m.start()..m.end()].chars().any(char::is_lowercase) {
+                continue;
+            }
+            seen.insert(entry);
+            out.push((m.start(), m.end(), entry, abbr));
+        }
+        out
+    }
+
+    /// The link for a found term, wrapping `shown` (already escaped).
+    pub fn link_html(&self, entry: usize, abbr: bool, shown: &str) -> String {
+        let (anchor, term) = &self.entries[entry];
+        let mut out = format!("<a class=\"wm-term\" href=\"{}#{anchor}\">", self.page_url);
+        if abbr {
+            out.push_str("<abbr title=\"");
+            pulldown_cmark_escape::escape_html(&mut out, term).expect("string");
+            out.push_str("\">");
+            out.push_str(shown);
+            out.push_str("</abbr>");
+        } else {
+            out.push_str(shown);
+        }
+        out.push_str("</a>");
+        out
+    }
+
+    /// The anchor of an entry.
+    pub fn anchor(&self, entry: usize) -> &str {
+        &self.entries[entry].0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glossary() -> Glossary {
+        Glossary::parse(
+            "g.yaml".into(),
+            "- term: Child protection planning meeting\n  abbr: CPPM\n  definition: A meeting.\n- term: Children's Reporter\n  also_called: [the Reporter]\n  definition: A person.\n- term: Core group\n  definition: People.\n".into(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn first_uses_are_found_once_each_whole_words_only() {
+        let g = glossary();
+        let l = Linker::new(&g, "glossary.md".into(), "/glossary/".into()).unwrap();
+        let mut seen = Default::default();
+        let text = "The core group and the CPPM. Another core group; the Children\u{2019}s Reporter. cppm, coregroups.";
+        let found: Vec<_> = l.find(text, &mut seen).into_iter().map(|(s, e, _, a)| (&text[s..e], a)).collect();
+        assert_eq!(found, [("core group", false), ("CPPM", true), ("Children\u{2019}s Reporter", false)]);
+        assert!(l.find("the Reporter", &mut seen).is_empty(), "also-called names share their entry");
+    }
+}

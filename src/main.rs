@@ -13,12 +13,20 @@ fn main() -> ExitCode {
     let root = site::root_or_cwd(cli.root.as_deref());
     let (result, format, strict) = match cli.command {
         Command::Build(a) => {
-            let opts = site::BuildOptions { root, out: a.out, base_url: a.site.base_url, drafts: a.site.drafts };
+            let today = a.site.today.or_else(today);
+            let opts = site::BuildOptions { root, out: a.out, base_url: a.site.base_url, drafts: a.site.drafts, today };
             (site::build(&opts).map(|r| summary("built", &r)), a.site.format, false)
         }
         Command::Check(a) => {
-            let opts = site::BuildOptions { root, out: None, base_url: a.site.base_url, drafts: a.site.drafts };
-            (site::check(&opts).map(|r| summary("checked", &r)), a.site.format, a.strict)
+            let today = a.site.today.or_else(today);
+            let opts = site::BuildOptions { root, out: None, base_url: a.site.base_url, drafts: a.site.drafts, today };
+            let report = site::check(&opts).map(|r| {
+                if a.readability {
+                    print_readability(&r);
+                }
+                summary("checked", &r)
+            });
+            (report, a.site.format, a.strict)
         }
         Command::New(NewCommand::Page(a)) => {
             let opts = waymark::new::NewPage { root, path: a.path, title: a.title, audience: a.audience, stage: a.stage };
@@ -77,6 +85,26 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Today's date from the system clock (UTC), for review-date checks.
+fn today() -> Option<time::Date> {
+    Some(time::OffsetDateTime::now_utc().date())
+}
+
+fn print_readability(r: &site::Report) {
+    println!("{:<52} {:>6} {:>6} {:>6} {:>5} {:>5}", "page (families and young people)", "words", "sent.", "ease", "grade", "age");
+    for (path, m) in &r.readability {
+        println!(
+            "{:<52} {:>6} {:>6} {:>6.1} {:>5.1} {:>5.1}",
+            waymark::diag::display_path(path),
+            m.words,
+            m.sentences,
+            m.reading_ease,
+            m.grade,
+            m.reading_age
+        );
     }
 }
 

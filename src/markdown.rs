@@ -39,6 +39,9 @@ pub trait Calls: Sync {
 /// A heading in a rendered page.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
+    /// Byte offset in the source file.
+    #[serde(skip)]
+    pub offset: usize,
     /// 1 to 6.
     pub level: u8,
     /// The `id` attribute.
@@ -71,8 +74,38 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// Problems found.
     pub diags: Vec<Diagnostic>,
-    /// The names of the functions called (for "rules never referenced" checks).
+    /// Every function call as written between `{{` and `}}` (for "rules
+    /// never referenced" checks).
     pub calls: Vec<String>,
+    /// Prose blocks (paragraphs, list items, table cells) with their text,
+    /// for the plain-language and hygiene checks.
+    pub blocks: Vec<TextBlock>,
+    /// Links and images with the text a reader (or screen reader) gets.
+    pub anchors: Vec<AnchorText>,
+    /// Text the author put in **bold** (where a term is explained).
+    pub strong: Vec<String>,
+}
+
+/// A block of prose as the reader sees it (function calls already replaced).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextBlock {
+    /// Byte offset of the block in the source file.
+    pub offset: usize,
+    /// The text, with inline markup removed.
+    pub text: String,
+    /// The text the author typed: function calls left out.
+    pub authored: String,
+}
+
+/// The text of a link or the alt text of an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorText {
+    /// Byte offset in the source file.
+    pub offset: usize,
+    /// Link text or alt text.
+    pub text: String,
+    /// An image rather than a link.
+    pub image: bool,
 }
 
 /// How links find their targets.
@@ -84,6 +117,8 @@ pub struct Resolver<'a> {
     pub drafts: &'a HashSet<String>,
     /// The base path (`/` or `/sub/`).
     pub base_path: &'a str,
+    /// Links the first use of each glossary term to its entry.
+    pub glossary: Option<&'a crate::glossary::Linker>,
 }
 
 const PH_OPEN: char = '\u{E000}';
@@ -137,7 +172,7 @@ struct CallSite {
     /// Offset of `{{` in the file.
     offset: usize,
     fragment: Result<Fragment, String>,
-    name: String,
+    expr: String,
 }
 
 /// Finds `{{ … }}` outside code, evaluates each, and returns the text with
@@ -169,12 +204,11 @@ fn preprocess(page: &Page, calls: &dyn Calls, diags: &mut Vec<Diagnostic>) -> (S
         let end = start + len + 2;
         let expr = body[start + 2..end - 2].trim();
         out.push_str(&body[pos..start]);
-        let name = expr.split(['(', ' ']).next().unwrap_or("").to_owned();
         let fragment = calls.call(page, expr);
         let n = sites.len();
         write!(out, "{PH_OPEN}{n}{PH_CLOSE}").expect("writing to a String");
         segments.push((out.len(), base + end));
-        sites.push(CallSite { offset: base + start, fragment, name });
+        sites.push(CallSite { offset: base + start, fragment, expr: expr.to_owned() });
         pos = end;
     }
     out.push_str(&body[pos..]);
@@ -190,7 +224,7 @@ fn preprocess(page: &Page, calls: &dyn Calls, diags: &mut Vec<Diagnostic>) -> (S
 pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Rendered {
     let mut r = Rendered::default();
     let (text, map, sites) = preprocess(page, calls, &mut r.diags);
-    r.calls = sites.iter().map(|s| s.name.clone()).collect();
+    r.calls = sites.iter().map(|s| s.expr.clone()).collect();
     let placeholder_text = |s: &str| -> String {
         // Heading text that contains a call: use the call's text for the slug.
         let mut out = String::new();
@@ -199,7 +233,9 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
             out.push_str(&rest[..i]);
             let after = &rest[i + PH_OPEN.len_utf8()..];
             let j = after.find(PH_CLOSE).unwrap_or(after.len());
-            if let Some(Ok(f)) = after[..j].parse::<usize>().ok().and_then(|n| sites.get(n)).map(|s| &s.fragment) {
+            if let Some(Ok(f)) = after[..j].parse::<usize>().ok().and_then(|n| sites.get(n)).map(|s| &s.fragment)
+                && !f.block
+            {
                 out.push_str(&strip_tags(&f.html));
             }
             rest = &after[(j + PH_CLOSE.len_utf8()).min(after.len())..];
@@ -229,8 +265,77 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
         }
     }
 
-    for (ev, range) in Parser::new_ext(&text, options()).into_offset_iter() {
+    // Open prose blocks and link texts, innermost last: (offset, text).
+    let mut open_blocks: Vec<(usize, String)> = Vec::new();
+    let mut open_anchors: Vec<(usize, String, bool)> = Vec::new();
+    let mut open_strong: Vec<String> = Vec::new();
+    let mut in_code_block = false;
+    // Glossary linking: on unless the page opts out, never on the glossary itself.
+    let linker = resolver.glossary.filter(|l| page.front.glossary && l.page_rel != page.rel);
+    let mut glossary_off = false;
+    let mut linked: HashSet<usize> = HashSet::new();
+    // Smart punctuation splits text at quotes; merged, a term such as
+    // “children’s hearing” is one piece of text again.
+    for (ev, range) in pulldown_cmark::TextMergeWithOffset::new(Parser::new_ext(&text, options()).into_offset_iter()) {
         let offset = map.original(range.start);
+        match &ev {
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell) => open_blocks.push((offset, String::new())),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                if let Some((off, raw)) = open_blocks.pop() {
+                    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let text = squash(&placeholder_text(&raw));
+                    if !text.is_empty() {
+                        let authored = squash(&strip_placeholders(&raw));
+                        r.blocks.push(TextBlock { offset: off, text, authored });
+                    }
+                }
+            }
+            Event::Start(Tag::Link { .. }) => open_anchors.push((offset, String::new(), false)),
+            Event::Start(Tag::Image { .. }) => open_anchors.push((offset, String::new(), true)),
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if let Some((off, t, image)) = open_anchors.pop() {
+                    r.anchors.push(AnchorText { offset: off, text: placeholder_text(&t).trim().to_owned(), image });
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Html(h) | Event::InlineHtml(h) if h.contains("<!-- glossary:") => {
+                if h.contains("<!-- glossary: off -->") {
+                    glossary_off = true;
+                }
+                if h.contains("<!-- glossary: on -->") {
+                    glossary_off = false;
+                }
+            }
+            Event::Start(Tag::Strong) => open_strong.push(String::new()),
+            Event::End(TagEnd::Strong) => {
+                if let Some(t) = open_strong.pop() {
+                    r.strong.push(placeholder_text(&t).trim().to_owned());
+                }
+            }
+            Event::Text(t) => {
+                if let Some((_, b)) = open_blocks.last_mut() {
+                    b.push_str(t);
+                }
+                for st in &mut open_strong {
+                    st.push_str(t);
+                }
+                for (_, a, _) in &mut open_anchors {
+                    a.push_str(t);
+                }
+            }
+            Event::Code(t) => {
+                for (_, a, _) in &mut open_anchors {
+                    a.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, b)) = open_blocks.last_mut() {
+                    b.push(' ');
+                }
+            }
+            _ => {}
+        }
         if let Some((_, _, _, buf)) = heading.as_mut() {
             match ev {
                 Event::End(TagEnd::Heading(_)) => {
@@ -267,7 +372,7 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
                     events.push(Event::Html(close.into()));
                     last_heading = Some(title.clone());
                     tables_under_heading = 0;
-                    r.headings.push(Heading { level: lvl, id, title });
+                    r.headings.push(Heading { offset: h_off, level: lvl, id, title });
                 }
                 other => buf.push(rewrite_inline(other, page, resolver, offset, &mut r)),
             }
@@ -361,6 +466,28 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
             Event::Html(html) => {
                 events.push(Event::Html(check_html(html, page, offset, &mut r)));
             }
+            Event::Text(t) if linker.is_some() && !glossary_off && !in_code_block && open_anchors.is_empty() => {
+                let l = linker.expect("checked");
+                let found = l.find(&t, &mut linked);
+                if found.is_empty() {
+                    events.push(Event::Text(t));
+                    continue;
+                }
+                let mut pos = 0;
+                for (start, end, entry, abbr) in found {
+                    if start > pos {
+                        events.push(Event::Text(t[pos..start].to_owned().into()));
+                    }
+                    let mut shown = String::new();
+                    escape_html(&mut shown, &t[start..end]).expect("string");
+                    events.push(Event::InlineHtml(l.link_html(entry, abbr, &shown).into()));
+                    r.links.push(LinkRef { target: l.page_rel.clone(), fragment: Some(l.anchor(entry).to_owned()), offset });
+                    pos = end;
+                }
+                if pos < t.len() {
+                    events.push(Event::Text(t[pos..].to_owned().into()));
+                }
+            }
             other => events.push(rewrite_inline(other, page, resolver, offset, &mut r)),
         }
     }
@@ -374,6 +501,13 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
         .replace(" style=\"text-align: center\"", " class=\"wm-align-center\"")
         .replace(" style=\"text-align: right\"", " class=\"wm-align-right\"");
     r.html = splice(&html, &sites);
+    // Ids inside what functions produced (glossary entries, table rows) are
+    // link targets too.
+    for site in &sites {
+        if let Ok(f) = &site.fragment {
+            r.ids.extend(html_ids(&f.html));
+        }
+    }
     r
 }
 
@@ -597,6 +731,24 @@ fn splice(html: &str, sites: &[CallSite]) -> String {
         }
     }
     out.push_str(rest);
+    out
+}
+
+/// Text with every call placeholder removed.
+fn strip_placeholders(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut inside = false;
+    for c in s.chars() {
+        match c {
+            PH_OPEN => inside = true,
+            PH_CLOSE => {
+                inside = false;
+                out.push(' ');
+            }
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
     out
 }
 
@@ -831,7 +983,7 @@ mod tests {
         urls.insert("a/b.md".to_owned(), "a/b/".to_owned());
         urls.insert("a/c.md".to_owned(), "a/c/".to_owned());
         let drafts = HashSet::new();
-        let resolver = Resolver { urls: &urls, drafts: &drafts, base_path: "/x/" };
+        let resolver = Resolver { urls: &urls, drafts: &drafts, base_path: "/x/", glossary: None };
         render(&page(body), &resolver, &Echo)
     }
 

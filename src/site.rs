@@ -39,6 +39,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include pages marked `draft: true`.
     pub drafts: bool,
+    /// Today's date, for review-date checks (None: not checked).
+    pub today: Option<time::Date>,
 }
 
 /// What a successful build or check did.
@@ -52,6 +54,8 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// The output folder.
     pub out_dir: PathBuf,
+    /// Readability of each page written for families and young people.
+    pub readability: Vec<(PathBuf, crate::check::plain::Readability)>,
 }
 
 /// One output file.
@@ -74,6 +78,8 @@ pub struct Built {
     pub pages: usize,
     /// Warnings.
     pub warnings: Vec<Diagnostic>,
+    /// Readability of each page written for families and young people.
+    pub readability: Vec<(PathBuf, crate::check::plain::Readability)>,
 }
 
 /// Loads, renders and checks the site without writing anything.
@@ -113,6 +119,20 @@ pub fn render_site(opts: &BuildOptions) -> Result<Built, Failure> {
         Glossary::default()
     };
 
+    let words_path = config.root.join(&config.content).join(&config.check.words_to_avoid);
+    let words = if words_path.is_file() {
+        let text = std::fs::read_to_string(&words_path).map_err(|source| Error::Io { path: words_path.clone(), source })?;
+        match crate::check::plain::WordsToAvoid::parse(config.content.join(&config.check.words_to_avoid), text) {
+            Ok(w) => w,
+            Err(mut d) => {
+                diags.append(&mut d);
+                Default::default()
+            }
+        }
+    } else {
+        Default::default()
+    };
+
     let theme = Theme::load(&config)?;
     let (static_files, asset_map) = theme.static_files();
     let templates = match Templates::new(&theme, asset_map, &config.base_path) {
@@ -126,12 +146,19 @@ pub fn render_site(opts: &BuildOptions) -> Result<Built, Failure> {
     // Rules that failed to load would make every timescale call an error too:
     // report the rules problems alone in that case.
     let rules_failed = config.rules.is_some() && rules.is_none();
-    let functions = PageFunctions::new(rules.clone(), Arc::new(glossary));
+    let glossary = Arc::new(glossary);
+    let functions = PageFunctions::new(rules.clone(), glossary.clone());
     let mut urls: HashMap<String, String> = content.pages.iter().map(|p| (p.rel.clone(), p.url.clone())).collect();
     for a in &content.assets {
         urls.insert(a.rel.clone(), a.rel.clone());
     }
-    let resolver = Resolver { urls: &urls, drafts: &content.drafts, base_path: &config.base_path };
+    // The page that shows the glossary (it calls `glossary()`) is where terms link to.
+    let linker = content
+        .pages
+        .iter()
+        .find(|p| p.body().contains("glossary()"))
+        .and_then(|p| crate::glossary::Linker::new(&glossary, p.rel.clone(), format!("{}{}", config.base_path, p.url)));
+    let resolver = Resolver { urls: &urls, drafts: &content.drafts, base_path: &config.base_path, glossary: linker.as_ref() };
 
     let rendered: Vec<Rendered> = content.pages.par_iter().map(|p| markdown::render(p, &resolver, &functions)).collect();
     for r in &rendered {
@@ -160,6 +187,17 @@ pub fn render_site(opts: &BuildOptions) -> Result<Built, Failure> {
                 Ok(OutFile { path: format!("{}index.html", p.url), bytes: html.into_bytes() })
             })
             .collect();
+        let outputs: Vec<Option<&str>> = results.iter().map(|r| r.as_ref().ok().and_then(|f| std::str::from_utf8(&f.bytes).ok())).collect();
+        diags.extend(crate::check::run(&crate::check::Input {
+            config: &config,
+            content: &content,
+            rendered: &rendered,
+            outputs: &outputs,
+            rules: rules.as_deref(),
+            glossary: &glossary,
+            words: &words,
+            today: opts.today,
+        }));
         for r in results {
             match r {
                 Ok(f) => files.push(f),
@@ -197,7 +235,14 @@ pub fn render_site(opts: &BuildOptions) -> Result<Built, Failure> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut warnings = warnings;
     dedup_sort(&mut warnings);
-    Ok(Built { pages: content.pages.len(), config, files, warnings })
+    let readability = content
+        .pages
+        .iter()
+        .zip(&rendered)
+        .filter(|(p, _)| p.front.audience.iter().any(|a| config.check.plain_audiences.contains(a)))
+        .filter_map(|(p, r)| Some((p.src.path().to_path_buf(), crate::check::plain::readability(r)?)))
+        .collect();
+    Ok(Built { pages: content.pages.len(), config, files, warnings, readability })
 }
 
 fn dedup_sort(d: &mut Vec<Diagnostic>) {
@@ -209,7 +254,7 @@ fn dedup_sort(d: &mut Vec<Diagnostic>) {
 pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
     let built = render_site(opts)?;
     let out_dir = out_dir(&built.config, opts);
-    Ok(Report { pages: built.pages, files: 0, warnings: built.warnings, out_dir })
+    Ok(Report { pages: built.pages, files: 0, warnings: built.warnings, out_dir, readability: built.readability })
 }
 
 /// `build`: renders the site and swaps it into the output folder atomically.
@@ -217,7 +262,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     let built = render_site(opts)?;
     let out_dir = out_dir(&built.config, opts);
     crate::write::write_atomically(&out_dir, &built.files)?;
-    Ok(Report { pages: built.pages, files: built.files.len(), warnings: built.warnings, out_dir })
+    Ok(Report { pages: built.pages, files: built.files.len(), warnings: built.warnings, out_dir, readability: built.readability })
 }
 
 fn out_dir(config: &SiteConfig, opts: &BuildOptions) -> PathBuf {

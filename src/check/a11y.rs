@@ -1,0 +1,305 @@
+//! Accessibility lint, fast and without a browser.
+//!
+//! Links, images and headings written in Markdown are checked with their
+//! source positions. The final HTML of each page (templates included) is then
+//! scanned for what only the whole page shows: the `lang` attribute, one `h1`,
+//! duplicate ids, tables without header cells, form fields without labels,
+//! and empty links or buttons the templates produced.
+
+use std::collections::{HashMap, HashSet};
+
+use super::Input;
+use crate::diag::Diagnostic;
+
+/// Link texts that say nothing out of context (WCAG 2.4.4).
+const VAGUE: &[&str] = &["click here", "here", "read more", "more", "this page", "this link", "link", "find out more", "learn more", "click"];
+
+/// Runs the source-level and output-level checks.
+pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, page) in input.content.pages.iter().enumerate() {
+        let r = &input.rendered[i];
+        let before = out.len();
+        for a in &r.anchors {
+            let text = a.text.trim();
+            if a.image {
+                if text.is_empty() {
+                    out.push(
+                        Diagnostic::error("a11y-image-alt", "this image has no alt text")
+                            .at(&page.src, a.offset)
+                            .with_help("describe what the image shows: ![A diagram of the core group](core-group.png); a purely decorative image does not belong in content"),
+                    );
+                }
+            } else if text.is_empty() {
+                out.push(
+                    Diagnostic::error("a11y-empty-link", "this link has no text, so screen readers announce only its address")
+                        .at(&page.src, a.offset)
+                        .with_help("write the link as [what it leads to](page.md)"),
+                );
+            } else if VAGUE.contains(&text.to_lowercase().trim_end_matches(['.', '!']).trim()) {
+                out.push(
+                    Diagnostic::warning("a11y-link-text", format!("the link text \u{201c}{text}\u{201d} does not say where the link goes"))
+                        .at(&page.src, a.offset)
+                        .with_help("use words that make sense on their own, e.g. [how core groups work](core-groups.md)"),
+                );
+            }
+        }
+        // Body headings start at h2 (the title is the h1) and never skip a level.
+        let mut prev = 1u8;
+        for h in &r.headings {
+            if h.level > prev + 1 {
+                out.push(
+                    Diagnostic::error("a11y-heading-skip", format!("this heading jumps from level {prev} to level {}", h.level))
+                        .at(&page.src, h.offset)
+                        .with_help(format!("use {} here; screen-reader users move through a page by its headings", "#".repeat(prev as usize + 1))),
+                );
+            }
+            prev = h.level;
+        }
+        let source_found: HashSet<&str> = out[before..].iter().map(|d| d.code).collect();
+        if let Some(html) = input.outputs.get(i).copied().flatten() {
+            for (code, msg) in html_findings(html) {
+                if source_found.contains(code) {
+                    continue;
+                }
+                out.push(Diagnostic::error(code, msg).in_file(page.src.path()).with_help("the page's template or raw HTML produced this; fix the theme template or the HTML in the page"));
+            }
+        }
+    }
+    out
+}
+
+/// A start tag: name and attributes (names lower-cased).
+#[derive(Debug)]
+struct El {
+    name: String,
+    attrs: Vec<(String, String)>,
+}
+
+impl El {
+    fn attr(&self, n: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Findings in a whole page of HTML: (code, message).
+pub fn html_findings(html: &str) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let tokens = tokenize(html);
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut h1 = 0;
+    let mut labelled_for: HashSet<String> = HashSet::new();
+    let mut fields: Vec<(String, bool)> = Vec::new(); // (id or name, has its own label)
+    let mut label_depth = 0usize;
+    // Open <a>/<button>: (tag, text so far, has a name from attributes or an image alt).
+    let mut open: Vec<(String, String, bool)> = Vec::new();
+    let mut table_stack: Vec<bool> = Vec::new(); // has a <th>
+    let mut html_lang = None;
+    for t in &tokens {
+        match t {
+            Token::Start(el) => {
+                if let Some(id) = el.attr("id") {
+                    *ids.entry(id.to_owned()).or_insert(0) += 1;
+                }
+                match el.name.as_str() {
+                    "html" => html_lang = Some(el.attr("lang").unwrap_or("").trim().to_owned()),
+                    "h1" => h1 += 1,
+                    "label" => {
+                        label_depth += 1;
+                        if let Some(f) = el.attr("for") {
+                            labelled_for.insert(f.to_owned());
+                        }
+                    }
+                    "input" | "select" | "textarea" => {
+                        let kind = el.attr("type").unwrap_or("text");
+                        if !matches!(kind, "hidden" | "submit" | "button" | "reset" | "image") {
+                            let named = label_depth > 0 || el.attr("aria-label").is_some_and(|v| !v.trim().is_empty()) || el.attr("aria-labelledby").is_some() || el.attr("title").is_some();
+                            fields.push((el.attr("id").unwrap_or("").to_owned(), named));
+                        }
+                    }
+                    "a" if el.attr("href").is_some() => open.push(("a".into(), String::new(), el.attr("aria-label").is_some_and(|v| !v.trim().is_empty()) || el.attr("aria-labelledby").is_some())),
+                    "button" => open.push(("button".into(), String::new(), el.attr("aria-label").is_some_and(|v| !v.trim().is_empty()) || el.attr("aria-labelledby").is_some())),
+                    "img" => {
+                        if el.attr("alt").is_none() {
+                            out.push(("a11y-image-alt", format!("an image ({}) has no alt attribute", el.attr("src").unwrap_or("?"))));
+                        } else if let Some(last) = open.last_mut()
+                            && el.attr("alt").is_some_and(|a| !a.trim().is_empty())
+                        {
+                            last.2 = true;
+                        }
+                    }
+                    "table" => table_stack.push(false),
+                    "th" => {
+                        if let Some(t) = table_stack.last_mut() {
+                            *t = true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Token::End(name) => match name.as_str() {
+                "label" => label_depth = label_depth.saturating_sub(1),
+                "a" | "button" => {
+                    if let Some(pos) = open.iter().rposition(|(n, _, _)| n == name) {
+                        let (tag, text, named) = open.remove(pos);
+                        if !named && text.trim().is_empty() {
+                            out.push(("a11y-empty-link", format!("a `<{tag}>` has no text or accessible name")));
+                        }
+                    }
+                }
+                "table" => {
+                    if table_stack.pop() == Some(false) {
+                        out.push(("a11y-table-headers", "a table has no header cells (`<th>`)".to_owned()));
+                    }
+                }
+                _ => {}
+            },
+            Token::Text(s) => {
+                for (_, text, _) in &mut open {
+                    text.push_str(s);
+                }
+            }
+        }
+    }
+    match html_lang.as_deref() {
+        None | Some("") => out.push(("a11y-lang", "the page's `<html>` element has no `lang` attribute".to_owned())),
+        _ => {}
+    }
+    if h1 != 1 {
+        out.push(("a11y-h1", format!("the page has {h1} level-1 headings; it should have exactly one (the title)")));
+    }
+    let mut dups: Vec<_> = ids.into_iter().filter(|(_, n)| *n > 1).map(|(id, _)| id).collect();
+    dups.sort();
+    for id in dups {
+        out.push(("a11y-duplicate-id", format!("the id `{id}` is used more than once on the page")));
+    }
+    for (id, named) in fields {
+        if !named && (id.is_empty() || !labelled_for.contains(&id)) {
+            out.push(("a11y-form-label", format!("a form field{} has no label", if id.is_empty() { String::new() } else { format!(" (`#{id}`)") })));
+        }
+    }
+    out
+}
+
+#[derive(Debug)]
+enum Token {
+    Start(El),
+    End(String),
+    Text(String),
+}
+
+/// A small HTML tokenizer: start tags with attributes, end tags, text.
+/// Comments, doctypes and the contents of script and style are skipped.
+fn tokenize(html: &str) -> Vec<Token> {
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            let end = html[i..].find('<').map_or(html.len(), |j| i + j);
+            out.push(Token::Text(decode(&html[i..end])));
+            i = end;
+            continue;
+        }
+        let rest = &html[i..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(html.len(), |e| i + e + 3);
+            continue;
+        }
+        if rest.starts_with("<!") || rest.starts_with("<?") {
+            i = rest.find('>').map_or(html.len(), |e| i + e + 1);
+            continue;
+        }
+        let closing = rest.starts_with("</");
+        let mut j = i + if closing { 2 } else { 1 };
+        let ns = j;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+            j += 1;
+        }
+        let name = html[ns..j].to_ascii_lowercase();
+        if name.is_empty() {
+            out.push(Token::Text("<".into()));
+            i += 1;
+            continue;
+        }
+        let mut attrs = Vec::new();
+        loop {
+            while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
+                j += 1;
+            }
+            if j >= b.len() || b[j] == b'>' {
+                j += 1;
+                break;
+            }
+            let an = j;
+            while j < b.len() && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>' | b'/') {
+                j += 1;
+            }
+            let aname = html[an..j].to_ascii_lowercase();
+            let mut value = String::new();
+            if j < b.len() && b[j] == b'=' {
+                j += 1;
+                if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
+                    let q = b[j];
+                    let vs = j + 1;
+                    j = vs;
+                    while j < b.len() && b[j] != q {
+                        j += 1;
+                    }
+                    value = decode(&html[vs..j.min(b.len())]);
+                    j += 1;
+                } else {
+                    let vs = j;
+                    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                        j += 1;
+                    }
+                    value = decode(&html[vs..j]);
+                }
+            }
+            attrs.push((aname, value));
+        }
+        i = j.min(html.len());
+        if closing {
+            out.push(Token::End(name));
+        } else {
+            let raw_text = matches!(name.as_str(), "script" | "style");
+            out.push(Token::Start(El { name: name.clone(), attrs }));
+            if raw_text {
+                let close = format!("</{name}");
+                i = html[i..].find(&close).map_or(html.len(), |e| i + e);
+            }
+        }
+    }
+    out
+}
+
+fn decode(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&#x27;", "'").replace("&nbsp;", " ").replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::html_findings;
+
+    fn codes(html: &str) -> Vec<&'static str> {
+        html_findings(html).into_iter().map(|(c, _)| c).collect()
+    }
+
+    #[test]
+    fn a_clean_page_has_no_findings() {
+        let html = r#"<!doctype html><html lang="en-GB"><body><a href="/x/">Core groups</a><a href="/" aria-label="Home"><img src="l.svg" alt=""></a><h1>T</h1><label for="d">Day</label><input id="d" type="text"><table><tr><th>A</th></tr></table><button>Go</button><script>if (a<b) {}</script></body></html>"#;
+        assert_eq!(codes(html), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn each_problem_is_found() {
+        let html = r#"<html><body><h1>A</h1><h1>B</h1><a href="/x/"></a><img src="x.png"><p id="d"></p><p id="d"></p><input id="q" type="text"><table><tr><td>1</td></tr></table><button></button></body></html>"#;
+        assert_eq!(
+            codes(html),
+            ["a11y-empty-link", "a11y-image-alt", "a11y-table-headers", "a11y-empty-link", "a11y-lang", "a11y-h1", "a11y-duplicate-id", "a11y-form-label"]
+        );
+    }
+}

@@ -1,0 +1,147 @@
+//! Content hygiene: what keeps a procedures site trustworthy over time.
+//!
+//! - pages past their `review_due` date;
+//! - pages without an audience or sources;
+//! - timescales typed into prose where the rules file has the rule (the page
+//!   should call `timescale(...)`, so text and calculators never disagree);
+//! - rules that no page refers to.
+
+use std::collections::HashSet;
+
+use super::Input;
+use crate::diag::Diagnostic;
+
+const NUMBER_WORDS: &[(&str, u32)] = &[
+    ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7), ("eight", 8),
+    ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12), ("fourteen", 14), ("fifteen", 15),
+    ("twenty", 20), ("twenty-one", 21), ("twenty-eight", 28), ("thirty", 30),
+];
+
+/// (number, unit) pairs such as (15, "day") found in `text`, with byte offsets.
+pub fn figures(text: &str) -> Vec<(usize, u32, &'static str)> {
+    let lower = text.to_lowercase();
+    let words: Vec<(usize, &str)> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '.' | ':' | '“' | '”' | '"'))
+        .scan(0usize, |pos, w| {
+            let start = lower[*pos..].find(w).map_or(*pos, |i| *pos + i);
+            *pos = start + w.len();
+            Some((start, w))
+        })
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for (i, (at, w)) in words.iter().enumerate() {
+        let n = w.parse::<u32>().ok().or_else(|| NUMBER_WORDS.iter().find(|(nw, _)| nw == w).map(|(_, n)| *n));
+        let Some(n) = n else { continue };
+        let mut j = i + 1;
+        if words.get(j).is_some_and(|(_, w)| matches!(*w, "calendar" | "working" | "clear" | "full")) {
+            j += 1;
+        }
+        let unit = match words.get(j).map(|(_, w)| w.trim_end_matches('\u{2019}').trim_end_matches('\'')) {
+            Some("day" | "days") => "day",
+            Some("week" | "weeks" | "weekly") => "week",
+            Some("month" | "months" | "monthly") => "month",
+            _ => continue,
+        };
+        out.push((*at, n, unit));
+    }
+    out
+}
+
+/// The (number, unit) of a rule's figure in words ("15 calendar days" → (15, "day")).
+fn rule_figure(words: &str) -> Option<(u32, &'static str)> {
+    figures(words).first().map(|(_, n, u)| (*n, *u))
+}
+
+/// Timescale ids named in a call such as `timescale("first_core_group", plain=true)`.
+fn called_ids(call: &str) -> Option<&str> {
+    let call = call.trim();
+    let rest = call.strip_prefix("timescale_source(").or_else(|| call.strip_prefix("timescale("))?;
+    let rest = rest.trim_start().strip_prefix(['"', '\''])?;
+    rest.split(['"', '\'']).next()
+}
+
+/// Runs the hygiene checks.
+pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (page, r) in input.content.pages.iter().zip(input.rendered) {
+        let f = &page.front;
+        let at_key = |key: &str| {
+            let idx = crate::yaml::KeyIndex::new(&page.src.text()[page.yaml_start..page.body_start]);
+            page.yaml_start + idx.key(&crate::yaml::keys(&[key])).unwrap_or(0)
+        };
+        if let (Some(today), Some(due)) = (input.today, f.review_due)
+            && due.0 < today
+        {
+            out.push(
+                Diagnostic::warning("review-due", format!("this page was due for review on {}", due.0))
+                    .at(&page.src, at_key("review_due"))
+                    .with_help("review the page, then update `last_reviewed` and `review_due`"),
+            );
+        }
+        if f.audience.is_empty() {
+            out.push(Diagnostic::warning("missing-audience", "this page does not say who it is for").at(&page.src, page.yaml_start).with_help("add `audience: [practitioners]` (ids from site.toml)"));
+        }
+        if f.sources.is_empty() {
+            out.push(Diagnostic::warning("missing-sources", "this page names no sources").at(&page.src, page.yaml_start).with_help("add `sources:` with the guidance or procedure the page is based on"));
+        }
+        if let Some(rules) = input.rules {
+            let known: Vec<((u32, &str), String)> = rules
+                .rows()
+                .into_iter()
+                .filter_map(|row| Some((rule_figure(&rules.figure(&row.id, false).ok()?)?, row.id)))
+                .collect();
+            for b in &r.blocks {
+                for (_, n, unit) in figures(&b.authored) {
+                    if let Some((_, id)) = known.iter().find(|((kn, ku), _)| *kn == n && *ku == unit) {
+                        out.push(
+                            Diagnostic::warning("typed-timescale", format!("a timescale ({n} {unit}s) is typed into the text; the rules file has it"))
+                                .at(&page.src, b.offset)
+                                .with_help(format!("write {{{{ timescale(\"{id}\") }}}} (or the rule that applies) so the page, the calculators and `waymark dates` always agree")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if let Some(rules) = input.rules {
+        let used: HashSet<&str> = input.rendered.iter().flat_map(|r| r.calls.iter().filter_map(|c| called_ids(c))).collect();
+        // Positions of the rules in the rules file, read again only when needed.
+        let src = std::fs::read_to_string(input.config.root.join(rules.path()))
+            .ok()
+            .map(|t| crate::diag::SourceMap::new(rules.path().to_path_buf(), t));
+        let index = src.as_ref().map(|s| crate::yaml::KeyIndex::new(s.text()));
+        for id in rules.timescale_ids() {
+            if used.contains(id) {
+                continue;
+            }
+            let mut d = Diagnostic::warning("unused-rule", format!("no page uses the timescale `{id}`"))
+                .with_help("refer to it from a page with {{ timescale(\"…\") }}, or remove it from the rules file");
+            d = match (&src, &index) {
+                (Some(src), Some(index)) => d.at(src, index.key(&crate::yaml::keys(&["timescales", id])).unwrap_or(0)),
+                _ => d.in_file(rules.path()),
+            };
+            out.push(d);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_figures_are_found() {
+        let f: Vec<_> = figures("Meet within 15 working days, or two weeks; review in six months. Page 3 of 4.").into_iter().map(|(_, n, u)| (n, u)).collect();
+        assert_eq!(f, [(15, "day"), (2, "week"), (6, "month")]);
+        assert_eq!(rule_figure("15 calendar days"), Some((15, "day")));
+    }
+
+    #[test]
+    fn timescale_ids_are_read_from_calls() {
+        assert_eq!(called_ids("timescale(\"first_core_group\", plain=true)"), Some("first_core_group"));
+        assert_eq!(called_ids("timescale_source('x')"), Some("x"));
+        assert_eq!(called_ids("glossary()"), None);
+    }
+}
