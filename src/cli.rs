@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// reported as file:line:column before anything is published.
 #[derive(Debug, Parser)]
 #[command(name = "waymark", version, about, long_about, propagate_version = true)]
-#[command(after_help = "Examples:\n  waymark build                      build the site in this folder into public/\n  waymark check                      find every problem without writing anything\n  waymark new page parents/help.md --title \"Getting help\"\n  waymark dates first_core_group 2026-12-23 --explain\n  waymark dates prebirth_cppm 2027-01-10 --event expected_delivery=2027-04-01\n  waymark holidays --year 2027")]
+#[command(after_help = "Examples:\n  waymark build                      build the site in this folder into public/\n  waymark check                      find every problem without writing anything\n  waymark serve --open               preview the site, reloading as you edit\n  waymark new page parents/help.md --title \"Getting help\"\n  waymark dates first_core_group 2026-12-23 --explain\n  waymark dates prebirth_cppm 2027-01-10 --event expected_delivery=2027-04-01\n  waymark holidays --year 2027")]
 pub struct Cli {
     /// The site folder (the one holding site.toml). Default: the current folder.
     #[arg(long, global = true, value_name = "DIR")]
@@ -43,6 +43,13 @@ pub enum Command {
     Dates(DatesArgs),
     /// List the holidays of a calendar in the rules file, one per line.
     Holidays(HolidaysArgs),
+    /// Preview the site: build it in memory, serve it, and rebuild and reload
+    /// open pages whenever a page, template, site.toml or the rules change.
+    ///
+    /// Nothing is written to public/. A change with problems prints them as
+    /// `build` does and shows them over the page, which stays at its last good
+    /// version until they are fixed.
+    Serve(ServeArgs),
 }
 
 /// Options shared by build and check.
@@ -89,6 +96,24 @@ pub struct CheckArgs {
     /// Also print the reading-age figures of every page for families and young people.
     #[arg(long)]
     pub readability: bool,
+}
+
+/// `waymark serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on. Anything but 127.0.0.1 (or ::1) lets other
+    /// computers on the network see the preview, drafts included.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub interface: std::net::IpAddr,
+    /// Open the preview in the default web browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 /// How diagnostics are printed.

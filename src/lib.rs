@@ -55,6 +55,7 @@ pub mod timescale_table;
 pub mod write;
 pub mod cli;
 pub mod new;
+pub mod serve;
 
 /// The rules file for `dates` and `holidays`: `--rules`, else site.toml's.
 pub fn rules_path(root: &std::path::Path, given: Option<std::path::PathBuf>) -> Result<std::path::PathBuf, Failure> {

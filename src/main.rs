@@ -47,6 +47,10 @@ fn main() -> ExitCode {
             };
             (run(), Format::Human, false)
         }
+        Command::Serve(a) => {
+            let opts = waymark::serve::ServeOptions { root, drafts: a.drafts, interface: a.interface, port: a.port, open: a.open };
+            (waymark::serve::serve(&opts).map(|()| (String::new(), Vec::new())), Format::Human, false)
+        }
         Command::Holidays(a) => {
             let run = || -> Result<(String, Vec<Diagnostic>), Failure> {
                 let rules = waymark::rules_path(&root, a.rules)?;

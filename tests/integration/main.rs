@@ -5,6 +5,7 @@
 mod build;
 mod cli;
 mod invalid;
+mod serve;
 mod shipped;
 
 use std::path::{Path, PathBuf};
