@@ -3,6 +3,7 @@
 //! See `tests/README.md` for how to add a case.
 
 mod build;
+mod checks;
 mod cli;
 mod invalid;
 mod serve;
@@ -16,7 +17,7 @@ pub struct SiteTest {
     dir: tempfile::TempDir,
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.expect("fixture readable");
         let rel = entry.path().strip_prefix(from).expect("under the fixture");
