@@ -43,6 +43,7 @@ impl From<Error> for Failure {
     }
 }
 
+pub mod calculator;
 pub mod check;
 pub mod config;
 pub mod content;

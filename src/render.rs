@@ -19,7 +19,7 @@ use crate::rules::SiteRules;
 use crate::theme::Theme;
 
 /// The functions a page's Markdown may call.
-pub const FUNCTIONS: &[&str] = &["timescale", "timescale_source", "timescales_table", "glossary"];
+pub const FUNCTIONS: &[&str] = &["timescale", "timescale_source", "timescales_table", "glossary", "calculator"];
 
 /// Evaluates function calls in Markdown.
 pub struct PageFunctions {
@@ -46,8 +46,9 @@ fn author_error(msg: String) -> minijinja::Error {
 }
 
 impl PageFunctions {
-    /// The functions, reading the site's rules and glossary.
-    pub fn new(rules: Option<Arc<SiteRules>>, glossary: Arc<Glossary>) -> Self {
+    /// The functions, reading the site's rules and glossary; `calculators`
+    /// are the URLs a calculator's script loads (see [`crate::calculator`]).
+    pub fn new(rules: Option<Arc<SiteRules>>, glossary: Arc<Glossary>, calculators: crate::calculator::Assets) -> Self {
         let mut env = Environment::new();
         env.set_debug(true);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -61,6 +62,14 @@ impl PageFunctions {
         let r = rules.clone();
         env.add_function("timescale_source", move |id: String| -> Result<Value, minijinja::Error> {
             need_rules(&r)?.source(&id).map(Value::from).map_err(author_error)
+        });
+        let r = rules.clone();
+        env.add_function("calculator", move |id: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+            let plain: Option<bool> = kwargs.get("plain")?;
+            kwargs.assert_all_used()?;
+            crate::calculator::render(need_rules(&r)?, &calculators, &id, plain.unwrap_or(false))
+                .map(Value::from_safe_string)
+                .map_err(author_error)
         });
         let r = rules;
         env.add_function("timescales_table", move || -> Result<Value, minijinja::Error> {

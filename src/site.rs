@@ -135,7 +135,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<Built, Failure> {
 
     let theme = Theme::load(&config)?;
     let (static_files, asset_map) = theme.static_files();
-    let templates = match Templates::new(&theme, asset_map, &config.base_path) {
+    let templates = match Templates::new(&theme, asset_map.clone(), &config.base_path) {
         Ok(t) => Some(t),
         Err(mut d) => {
             diags.append(&mut d);
@@ -146,8 +146,19 @@ pub fn render_site(opts: &BuildOptions) -> Result<Built, Failure> {
     // Rules that failed to load would make every timescale call an error too:
     // report the rules problems alone in that case.
     let rules_failed = config.rules.is_some() && rules.is_none();
+    // The browser calculators read the rules as JSON, published under a
+    // content-hashed name like the theme's static files.
+    let rules_json = rules.as_deref().filter(|r| !r.engine().calculators().is_empty()).map(|r| {
+        let bytes = r.browser_json().into_bytes();
+        (format!("static/{}", crate::theme::hashed_name("rules.json", &bytes)), bytes)
+    });
+    let calculator_assets = crate::calculator::Assets {
+        glue: asset_url(&config, &asset_map, "calculator/waymark_calculator.js"),
+        wasm: asset_url(&config, &asset_map, "calculator/waymark_calculator_bg.wasm"),
+        rules: rules_json.as_ref().map(|(p, _)| format!("{}{p}", config.base_path)).unwrap_or_default(),
+    };
     let glossary = Arc::new(glossary);
-    let functions = PageFunctions::new(rules.clone(), glossary.clone());
+    let functions = PageFunctions::new(rules.clone(), glossary.clone(), calculator_assets);
     let mut urls: HashMap<String, String> = content.pages.iter().map(|p| (p.rel.clone(), p.url.clone())).collect();
     for a in &content.assets {
         urls.insert(a.rel.clone(), a.rel.clone());
@@ -230,6 +241,9 @@ pub fn render_site(opts: &BuildOptions) -> Result<Built, Failure> {
         let bytes = std::fs::read(&a.path).map_err(|source| Error::Io { path: a.path.clone(), source })?;
         files.push(OutFile { path: a.rel.clone(), bytes });
     }
+    if let Some((path, bytes)) = rules_json {
+        files.push(OutFile { path, bytes });
+    }
     files.push(OutFile { path: "sitemap.xml".into(), bytes: sitemap(&config, &content).into_bytes() });
     files.push(OutFile { path: "_headers".into(), bytes: headers().into_bytes() });
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -243,6 +257,11 @@ pub fn render_site(opts: &BuildOptions) -> Result<Built, Failure> {
         .filter_map(|(p, r)| Some((p.src.path().to_path_buf(), crate::check::plain::readability(r)?)))
         .collect();
     Ok(Built { pages: content.pages.len(), config, files, warnings, readability })
+}
+
+/// The published URL of a theme static file, or empty if the theme lacks it.
+fn asset_url(config: &SiteConfig, assets: &BTreeMap<String, String>, name: &str) -> String {
+    assets.get(name).map(|p| format!("{}{p}", config.base_path)).unwrap_or_default()
 }
 
 fn dedup_sort(d: &mut Vec<Diagnostic>) {
@@ -409,6 +428,8 @@ struct PageContext {
     toc: Vec<markdown::Heading>,
     breadcrumbs: Vec<Crumb>,
     exit: bool,
+    /// The page has a calculator, so it loads `js/calculator.js`.
+    calculator: bool,
     groups: Vec<Group>,
     nav: Vec<NavContext>,
 }
@@ -494,6 +515,7 @@ fn page_context(config: &SiteConfig, content: &Content, p: &Page, r: &Rendered) 
         toc: r.headings.iter().filter(|h| h.level <= 3).cloned().collect(),
         breadcrumbs,
         exit,
+        calculator: r.html.contains(crate::calculator::MARKER),
         groups,
         nav,
     }
@@ -558,6 +580,7 @@ fn not_found_context(config: &SiteConfig) -> PageContext {
         toc: Vec::new(),
         breadcrumbs: Vec::new(),
         exit: false,
+        calculator: false,
         groups: Vec::new(),
         nav: Vec::new(),
     }

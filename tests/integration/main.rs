@@ -3,6 +3,7 @@
 //! See `tests/README.md` for how to add a case.
 
 mod build;
+mod calculator;
 mod checks;
 mod cli;
 mod invalid;

@@ -1,0 +1,337 @@
+// Timescale calculators (loaded only on pages that have one).
+//
+// The page already shows, without JavaScript, each rule in words and a worked
+// example counted at build time. This script loads the rule engine (the same
+// Rust code as `waymark dates`, compiled to WebAssembly) and the site's rules
+// (JSON), both from this site at the content-hashed URLs the server put in
+// the calculator's data- attributes. Then it shows the form (GOV.UK date
+// input: validation on submit, an error summary that takes focus, inline
+// errors, the user's input kept) and fills the role="status" region with the
+// dates. "Add these dates to your calendar" makes an .ics file in the page.
+//
+// Nothing leaves the page: the form is never submitted, and nothing is put
+// in the URL, cookies or storage.
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const ERROR_PREFIX = 'Error: ';
+
+/** The same typographic quotes the server gives inserted rule text. */
+export function smartQuotes(s) {
+  let out = '';
+  let prev = null;
+  for (const c of s) {
+    const opening = prev === null || /\s/.test(prev) || '([\u2014\u2013'.includes(prev);
+    if (c === "'") out += opening ? '\u2018' : '\u2019';
+    else if (c === '"') out += opening ? '\u201C' : '\u201D';
+    else out += c;
+    prev = c;
+  }
+  return out;
+}
+
+/** First letter in capitals. */
+export function capitalise(s) {
+  return s ? s[0].toUpperCase() + s.slice(1) : s;
+}
+
+/** "the first core group meeting" → "First core group meeting" (as the server does). */
+export function heading(label) {
+  return capitalise(label.replace(/^(the|a) /, ''));
+}
+
+/** "Wednesday 23 December 2026" for y, m (1-12), d. */
+function longDate(y, m, d) {
+  const wd = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+  return `${WEEKDAYS[wd]} ${d} ${capitalise(MONTHS[m - 1])} ${y}`;
+}
+
+function pad(n, width) {
+  return String(n).padStart(width, '0');
+}
+
+/** A month typed as a number or a name ("jan", "Sept", "december"). */
+function readMonth(text) {
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  const t = text.toLowerCase().replace(/\.$/, '');
+  if (t.length < 3) return NaN;
+  const i = MONTHS.findIndex((m) => m.startsWith(t) || (t === 'sept' && m === 'september'));
+  return i < 0 ? NaN : i + 1;
+}
+
+/**
+ * Checks one date field group. GOV.UK's order: missing, then incomplete or
+ * a bad year, then not a real date. Returns { iso, y, m, d } or
+ * { message, parts } (the parts to mark as wrong).
+ */
+export function checkDate(values, name) {
+  const Name = capitalise(name);
+  const day = values.day.trim();
+  const month = values.month.trim();
+  const year = values.year.trim();
+  const missing = ['day', 'month', 'year'].filter((p) => !{ day, month, year }[p]);
+  if (missing.length === 3) return { message: `Enter ${name}`, parts: ['day', 'month', 'year'] };
+  if (missing.length) {
+    const words = missing.length === 2 ? `${missing[0]} and ${missing[1]}` : missing[0];
+    return { message: `${Name} must include a ${words}`, parts: missing };
+  }
+  if (!/^\d+$/.test(year) || year.length !== 4) return { message: 'Year must include 4 numbers', parts: ['year'] };
+  const y = Number(year);
+  const m = readMonth(month);
+  const d = /^\d{1,2}$/.test(day) ? Number(day) : NaN;
+  const badDay = !(d >= 1 && d <= 31);
+  const badMonth = !(m >= 1 && m <= 12);
+  if (badDay || badMonth) {
+    return { message: `${Name} must be a real date`, parts: [badDay && 'day', badMonth && 'month'].filter(Boolean) };
+  }
+  const real = new Date(Date.UTC(y, m - 1, d));
+  if (real.getUTCFullYear() !== y || real.getUTCMonth() !== m - 1 || real.getUTCDate() !== d || y < 1) {
+    return { message: `${Name} must be a real date`, parts: ['day', 'month', 'year'] };
+  }
+  return { iso: `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`, y, m, d };
+}
+
+// ------------------------------------------------------------------ .ics
+
+/** RFC 5545 TEXT escaping. */
+function icsText(s) {
+  return s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+}
+
+/** Folds a content line at 75 octets (UTF-8), never inside a character. */
+export function fold(line) {
+  const enc = new TextEncoder();
+  const out = [];
+  let cur = '';
+  let curBytes = 0;
+  let limit = 75;
+  for (const ch of line) {
+    const n = enc.encode(ch).length;
+    if (curBytes + n > limit) {
+      out.push(cur);
+      cur = ' ';
+      curBytes = 1;
+      limit = 75;
+    }
+    cur += ch;
+    curBytes += n;
+  }
+  out.push(cur);
+  return out.join('\r\n');
+}
+
+function compact(iso) {
+  return iso.replace(/-/g, '');
+}
+
+function nextDay(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d + 1));
+  return `${pad(t.getUTCFullYear(), 4)}${pad(t.getUTCMonth() + 1, 2)}${pad(t.getUTCDate(), 2)}`;
+}
+
+/**
+ * The calendar file for one result: an all-day event per date. UIDs come
+ * from the calculator, the timescale and the date, so adding the same dates
+ * twice updates the events rather than doubling them. DTSTAMP is the first
+ * date asked (deterministic: the same input gives the same file).
+ */
+export function icsFile(calculatorId, stampIso, rows) {
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//waymark//timescale calculator//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH'];
+  for (const row of rows) {
+    row.dates.forEach((date, i) => {
+      const count = row.dates.length > 1 ? ` (${i + 1} of ${row.dates.length})` : '';
+      lines.push(
+        'BEGIN:VEVENT',
+        `UID:${compact(date.iso)}-${row.id}-${calculatorId}@waymark`,
+        `DTSTAMP:${compact(stampIso)}T000000Z`,
+        `DTSTART;VALUE=DATE:${compact(date.iso)}`,
+        `DTEND;VALUE=DATE:${nextDay(date.iso)}`,
+        `SUMMARY:${icsText(smartQuotes(heading(row.label)) + count)}`,
+        `DESCRIPTION:${icsText(smartQuotes(`Due by this date: ${row.words}. Source: ${row.source}.`))}`,
+        'TRANSP:TRANSPARENT',
+        'END:VEVENT',
+      );
+    });
+  }
+  lines.push('END:VCALENDAR');
+  return lines.map(fold).join('\r\n') + '\r\n';
+}
+
+function download(name, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/calendar;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// ------------------------------------------------------------------ DOM
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function setUp(section, engine) {
+  const id = section.dataset.wmCalculator;
+  const plain = section.dataset.wmPlain === 'true';
+  const series = Number(section.dataset.wmSeries) || 3;
+  const form = section.querySelector('form');
+  const summary = form.querySelector('.wm-error-summary');
+  const summaryList = summary.querySelector('ul');
+  const results = section.querySelector('[role="status"]');
+  const icsButton = section.querySelector('.wm-calculator__ics');
+  const fallback = section.querySelector('.wm-calculator__fallback');
+  const fieldsets = [...form.querySelectorAll('fieldset[data-wm-event]')];
+  let last = null;
+
+  const clearErrors = () => {
+    summary.hidden = true;
+    summaryList.replaceChildren();
+    for (const fs of fieldsets) {
+      fs.parentElement.classList.remove('wm-form-group--error');
+      const msg = fs.querySelector('.wm-error-message');
+      msg.hidden = true;
+      msg.replaceChildren();
+      fs.setAttribute('aria-describedby', fs.querySelector('.wm-hint').id);
+      for (const input of fs.querySelectorAll('input')) {
+        input.classList.remove('wm-input--error');
+        input.removeAttribute('aria-invalid');
+      }
+    }
+  };
+
+  const showErrors = (errors) => {
+    for (const { fs, message, parts } of errors) {
+      fs.parentElement.classList.add('wm-form-group--error');
+      const msg = fs.querySelector('.wm-error-message');
+      msg.append(el('span', 'wm-visually-hidden', 'Error:'), ` ${message}`);
+      msg.hidden = false;
+      fs.setAttribute('aria-describedby', `${fs.querySelector('.wm-hint').id} ${msg.id}`);
+      for (const part of parts) {
+        const input = fs.querySelector(`input[data-wm-part="${part}"]`);
+        input.classList.add('wm-input--error');
+        input.setAttribute('aria-invalid', 'true');
+      }
+      const first = fs.querySelector(`input[data-wm-part="${parts[0]}"]`);
+      const li = el('li');
+      const a = el('a', null, message);
+      a.href = `#${first.id}`;
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        fs.querySelector('legend').scrollIntoView();
+        first.focus({ preventScroll: true });
+      });
+      li.append(a);
+      summaryList.append(li);
+    }
+    summary.hidden = false;
+    if (!document.title.startsWith(ERROR_PREFIX)) document.title = ERROR_PREFIX + document.title;
+    summary.focus();
+  };
+
+  const showResults = (asked, rows) => {
+    const intro = asked.map((a) => `${a.words} was on ${longDate(a.y, a.m, a.d)}`).join(' and ');
+    const dl = el('dl', 'wm-summary-list');
+    for (const row of rows) {
+      const div = el('div', 'wm-summary-list__row');
+      div.dataset.wmTimescale = row.id;
+      const dd = el('dd', 'wm-summary-list__value');
+      const dated = (tag, cls, d) => {
+        const n = el(tag, cls, `By ${d.long}`);
+        n.dataset.wmIso = d.iso;
+        return n;
+      };
+      if (row.dates.length === 1) {
+        dd.append(dated('p', 'wm-calculator__date', row.dates[0]));
+      } else {
+        const ul = el('ul', 'wm-calculator__dates');
+        for (const d of row.dates) ul.append(dated('li', null, d));
+        dd.append(ul);
+      }
+      dd.append(el('p', 'wm-calculator__rule', smartQuotes(`${capitalise(row.words)}.`)));
+      if (row.set_by) {
+        const s = plain ? `This date comes from ${row.set_by}.` : `The earlier date is set by ${row.set_by}.`;
+        dd.append(el('p', 'wm-calculator__rule', smartQuotes(s)));
+      }
+      dd.append(el('p', 'wm-calculator__source', smartQuotes(`Source: ${row.source}`)));
+      div.append(el('dt', 'wm-summary-list__key', smartQuotes(heading(row.label))), dd);
+      dl.append(div);
+    }
+    results.replaceChildren(el('p', 'wm-calculator__intro', smartQuotes(`If ${intro}:`)), dl);
+    icsButton.hidden = false;
+  };
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearErrors();
+    const errors = [];
+    const asked = [];
+    for (const fs of fieldsets) {
+      const values = {};
+      for (const input of fs.querySelectorAll('input')) values[input.dataset.wmPart] = input.value;
+      const r = checkDate(values, fs.dataset.wmName);
+      if (r.message) errors.push({ fs, ...r });
+      else asked.push({ event: fs.dataset.wmEvent, words: fs.dataset.wmWords, ...r });
+    }
+    if (errors.length) {
+      results.replaceChildren();
+      icsButton.hidden = true;
+      last = null;
+      showErrors(errors);
+      return;
+    }
+    if (document.title.startsWith(ERROR_PREFIX)) document.title = document.title.slice(ERROR_PREFIX.length);
+    const query = asked.map((a) => `${a.event}=${a.iso}`).join('&');
+    let rows;
+    try {
+      performance.mark('wm-calculator-start');
+      rows = JSON.parse(engine.compute(id, query, plain, series));
+      performance.measure('wm-calculator', 'wm-calculator-start');
+    } catch (e) {
+      results.replaceChildren(el('p', 'wm-calculator__intro', 'These dates cannot be worked out here. The rules above say how each date is counted.'));
+      fallback.hidden = false;
+      console.error('calculator:', e);
+      return;
+    }
+    last = { stamp: asked[0].iso, rows };
+    showResults(asked, rows);
+  });
+
+  icsButton.addEventListener('click', () => {
+    if (last) download(`${id}.ics`, icsFile(id, last.stamp, last.rows));
+  });
+
+  fallback.hidden = true;
+  form.hidden = false;
+  section.classList.add('wm-calculator--ready');
+}
+
+async function start() {
+  const sections = [...document.querySelectorAll('section.wm-calculator[data-wm-calculator]')];
+  if (!sections.length) return;
+  const { wmGlue, wmWasm, wmRules } = sections[0].dataset;
+  let engine;
+  try {
+    const glue = await import(wmGlue);
+    await glue.default({ module_or_path: wmWasm });
+    const response = await fetch(wmRules);
+    if (!response.ok) throw new Error(`${wmRules}: ${response.status}`);
+    engine = new glue.Engine(await response.text());
+  } catch (e) {
+    // The rules in words and the worked example stay on the page.
+    console.error('calculator: the engine did not load', e);
+    return;
+  }
+  for (const section of sections) setUp(section, engine);
+  document.documentElement.dataset.wmCalculators = 'ready';
+}
+
+start();
