@@ -151,6 +151,7 @@ pub fn load(config: &SiteConfig, drafts: bool) -> Result<(Content, Vec<Diagnosti
     let mut pages = Vec::new();
     let mut assets = Vec::new();
     let mut left_out = std::collections::HashSet::new();
+    let mut markdown_files = Vec::new();
     let rules_abs = config.rules.as_ref().map(|r| config.root.join(r));
 
     let walker = walkdir::WalkDir::new(&dir).sort_by_file_name().follow_links(false);
@@ -170,22 +171,33 @@ pub fn load(config: &SiteConfig, drafts: bool) -> Result<(Content, Vec<Diagnosti
             continue;
         }
         if path.extension().is_some_and(|e| e == "md") {
-            let text = std::fs::read_to_string(path)
-                .map_err(|source| crate::Error::Io { path: path.to_path_buf(), source })?;
-            let shown = config.content.join(rel_path);
-            match parse_page(config, shown, rel, text) {
-                Ok((page, mut d)) => {
-                    diags.append(&mut d);
-                    if drafts || !page.front.draft {
-                        pages.push(page);
-                    } else {
-                        left_out.insert(page.rel);
-                    }
-                }
-                Err(d) => diags.push(d),
-            }
+            markdown_files.push((path.to_path_buf(), config.content.join(rel_path), rel));
         } else {
             assets.push(Asset { rel, path: path.to_path_buf() });
+        }
+    }
+
+    // Reading and parsing pages is independent per file: do it in parallel,
+    // keeping the walk's (sorted) order.
+    use rayon::prelude::*;
+    let parsed: Vec<Result<Result<(Page, Vec<Diagnostic>), Diagnostic>, crate::Error>> = markdown_files
+        .into_par_iter()
+        .map(|(path, shown, rel)| {
+            let text = std::fs::read_to_string(&path).map_err(|source| crate::Error::Io { path, source })?;
+            Ok(parse_page(config, shown, rel, text))
+        })
+        .collect();
+    for p in parsed {
+        match p? {
+            Ok((page, mut d)) => {
+                diags.append(&mut d);
+                if drafts || !page.front.draft {
+                    pages.push(page);
+                } else {
+                    left_out.insert(page.rel);
+                }
+            }
+            Err(d) => diags.push(d),
         }
     }
 
@@ -235,8 +247,9 @@ pub fn parse_page(
     };
 
     let mut diags = Vec::new();
-    let index = yaml::KeyIndex::new(yaml_text);
-    let at = |path: Vec<yaml::Seg>| yaml_start + index.best(&path).unwrap_or(0);
+    // Positions of keys are needed only to report a problem: index lazily.
+    let index = std::cell::OnceCell::new();
+    let at = |path: Vec<yaml::Seg>| yaml_start + index.get_or_init(|| yaml::KeyIndex::new(yaml_text)).best(&path).unwrap_or(0);
     let mut front = FrontMatter {
         title: raw.title,
         summary: raw.summary,

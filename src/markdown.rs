@@ -180,6 +180,10 @@ struct CallSite {
 fn preprocess(page: &Page, calls: &dyn Calls, diags: &mut Vec<Diagnostic>) -> (String, OffsetMap, Vec<CallSite>) {
     let body = page.body();
     let base = page.body_start;
+    if !body.contains("{{") {
+        // No calls: skip the extra parse that finds code spans.
+        return (body.to_owned(), OffsetMap { segments: vec![(0, base)] }, Vec::new());
+    }
     let code = code_ranges(body);
     let in_code = |i: usize| code.iter().any(|r| r.contains(&i));
     let mut out = String::with_capacity(body.len());
@@ -259,9 +263,11 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
 
     // Ids defined explicitly (`{#id}`) are reserved first, so generated ids
     // never take them.
-    for (ev, _) in Parser::new_ext(&text, options()).into_offset_iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = ev {
-            used_ids.insert(id.to_string());
+    if text.contains("{#") {
+        for (ev, _) in Parser::new_ext(&text, options()).into_offset_iter() {
+            if let Event::Start(Tag::Heading { id: Some(id), .. }) = ev {
+                used_ids.insert(id.to_string());
+            }
         }
     }
 
@@ -496,11 +502,14 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     // Column alignment arrives as inline styles, which the site's CSP blocks:
     // use classes instead.
-    let html = html
-        .replace(" style=\"text-align: left\"", " class=\"wm-align-left\"")
-        .replace(" style=\"text-align: center\"", " class=\"wm-align-center\"")
-        .replace(" style=\"text-align: right\"", " class=\"wm-align-right\"");
-    r.html = splice(&html, &sites);
+    let html = if html.contains(" style=\"text-align: ") {
+        html.replace(" style=\"text-align: left\"", " class=\"wm-align-left\"")
+            .replace(" style=\"text-align: center\"", " class=\"wm-align-center\"")
+            .replace(" style=\"text-align: right\"", " class=\"wm-align-right\"")
+    } else {
+        html
+    };
+    r.html = if sites.is_empty() { html } else { splice(&html, &sites) };
     // Ids inside what functions produced (glossary entries, table rows) are
     // link targets too.
     for site in &sites {
