@@ -62,8 +62,8 @@ fn json_and_github_formats_carry_the_position() {
     let v: serde_json::Value = serde_json::from_str(&line).unwrap();
     assert_eq!(v["code"], "broken-link");
     assert_eq!(v["file"], "content/procedures/bad.md");
-    assert_eq!(v["pos"]["line"], 7);
+    assert_eq!(v["pos"]["line"], 8);
     let out = t.run(&["check", "--format", "github"]);
     let gh = String::from_utf8_lossy(&out.stdout);
-    assert!(gh.lines().next().unwrap().starts_with("::error file=content/procedures/bad.md,line=7,col=5,title=broken-link::"), "{gh}");
+    assert!(gh.lines().next().unwrap().starts_with("::error file=content/procedures/bad.md,line=8,col=5,title=broken-link::"), "{gh}");
 }

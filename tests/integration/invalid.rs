@@ -41,10 +41,10 @@ fn an_invalid_edit_after_a_good_build_keeps_the_old_site() {
     let t = SiteTest::from_fixture("basic");
     assert!(t.run(&["build"]).status.success());
     let before = tree(&t.root().join("public"));
-    t.write("content/procedures/core-groups.md", "---\ntitle: Core groups\naudience: [practitioners]\n---\nSee [x](nowhere.md).\n");
+    t.write("content/procedures/core-groups.md", "---\ntitle: Core groups\naudience: [practitioners]\nsources: [x]\n---\nSee [x](nowhere.md).\n");
     let out = t.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&t, &out).contains("content/procedures/core-groups.md:5:5: error[broken-link]"));
+    assert!(stderr(&t, &out).contains("content/procedures/core-groups.md:6:5: error[broken-link]"));
     assert_eq!(tree(&t.root().join("public")), before);
 }
 
@@ -52,11 +52,11 @@ fn an_invalid_edit_after_a_good_build_keeps_the_old_site() {
 fn every_problem_is_reported_not_just_the_first() {
     let t = SiteTest::from_fixture("basic");
     t.write("content/a.md", "---\ntitle: A\naudiense: [x]\n---\n");
-    t.write("content/b.md", "---\ntitle: B\n---\n[x](missing.md) and [y](#nope)\n");
+    t.write("content/b.md", "---\ntitle: B\naudience: [practitioners]\nsources: [x]\n---\n[x](missing.md) and [y](#nope)\n");
     let out = t.run(&["check"]);
     let err = stderr(&t, &out);
     assert!(err.contains("content/a.md:3:1: error[front-matter]: unknown key `audiense`"), "{err}");
-    assert!(err.contains("content/b.md:4:1: error[broken-link]"), "{err}");
-    assert!(err.contains("content/b.md:4:21: error[broken-fragment]: this page has no heading or anchor `#nope`"), "{err}");
+    assert!(err.contains("content/b.md:6:1: error[broken-link]"), "{err}");
+    assert!(err.contains("content/b.md:6:21: error[broken-fragment]: this page has no heading or anchor `#nope`"), "{err}");
     assert!(err.contains("error: 3 errors and 0 warnings found"), "{err}");
 }
