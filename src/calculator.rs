@@ -97,9 +97,9 @@ pub fn render(site: &SiteRules, assets: &Assets, id: &str, plain: bool) -> Resul
     let q = |s: &str| esc(&smart_quotes(s));
     let base = format!("wm-calc-{id}");
     let mut h = String::new();
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<section class=\"wm-calculator\" aria-labelledby=\"{base}-title\" data-wm-calculator=\"{id}\" data-wm-plain=\"{plain}\" data-wm-series=\"{SERIES}\" data-wm-glue=\"{}\" data-wm-wasm=\"{}\" data-wm-rules=\"{}\">\n",
+        "<section class=\"wm-calculator\" aria-labelledby=\"{base}-title\" data-wm-calculator=\"{id}\" data-wm-plain=\"{plain}\" data-wm-series=\"{SERIES}\" data-wm-glue=\"{}\" data-wm-wasm=\"{}\" data-wm-rules=\"{}\">",
         esc(&assets.glue),
         esc(&assets.wasm),
         esc(&assets.rules)

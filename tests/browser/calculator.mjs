@@ -1,0 +1,376 @@
+// The timescale calculators in headless Debian Chromium, against the native
+// engine:
+//   - parity: for every calculator of the built site, the form is filled for
+//     over 200 dates spread over 2025–2030 (weekends, every bank holiday and
+//     the days around it, Christmas, month ends, leap day) and every date shown
+//     must equal what `waymark dates` prints for the same input;
+//   - error states (empty, 31 2 2027, missing month, 2-digit year): GOV.UK
+//     wording, the summary focused and linking to the field, input kept;
+//   - axe-core (wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa): zero violations
+//     initially, in the error state and with results;
+//   - the .ics download parsed back: CRLF, folding, all-day dates, UIDs;
+//   - no console error, uncaught exception or CSP violation;
+//   - timing: computing all dates of one calculator, printed (budget 1 ms).
+//
+// usage: node calculator.mjs SITE_DIR WAYMARK_BIN RULES_FILE [SCREENSHOT_DIR]
+// Prints `calculator: N passed, M failed` last; exits 1 on any failure.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { serve, launch, htmlFiles, urlPathFor } from './lib.mjs';
+
+const run = promisify(execFile);
+const require = createRequire(import.meta.url);
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+const [site, waymark, rulesFile, shots] = process.argv.slice(2);
+if (!site || !waymark || !rulesFile) {
+  console.error('usage: node calculator.mjs SITE_DIR WAYMARK_BIN RULES_FILE [SCREENSHOT_DIR]');
+  process.exit(2);
+}
+
+let passed = 0;
+let failed = 0;
+function check(ok, what, detail = '') {
+  if (ok) passed++;
+  else {
+    failed++;
+    console.log(`FAIL ${what}${detail ? `: ${detail}` : ''}`);
+  }
+  return ok;
+}
+
+// ------------------------------------------------------------------ dates
+
+const iso = (d) => d.toISOString().slice(0, 10);
+const addDays = (s, n) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return iso(d);
+};
+
+async function testDates() {
+  const set = new Set();
+  for (let y = 2025; y <= 2030; y++) {
+    const { stdout } = await run(waymark, ['holidays', '--rules', rulesFile, '--year', String(y)]);
+    for (const line of stdout.trim().split('\n')) {
+      const h = line.split('\t')[0];
+      for (const k of [-1, 0, 1]) set.add(addDays(h, k));
+    }
+    set.add(`${y}-12-24`);
+    set.add(`${y}-12-31`);
+    for (let m = 1; m <= 12; m++) {
+      set.add(iso(new Date(Date.UTC(y, m, 0)))); // last day of month m
+      set.add(iso(new Date(Date.UTC(y, m - 1, 1))));
+    }
+  }
+  set.add('2028-02-29');
+  // A deterministic spread over every weekday.
+  let s = '2025-01-03';
+  while (s <= '2030-12-31') {
+    set.add(s);
+    s = addDays(s, 37);
+  }
+  return [...set].filter((d) => d >= '2025-01-01' && d <= '2030-12-31').sort();
+}
+
+/** A second date for calculators that ask two (e.g. expected date of delivery). */
+const secondDate = (first, i) => addDays(first, 40 + ((i * 53) % 240));
+
+async function pool(items, n, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+/** What `waymark dates` says: one line per date. */
+async function expected(timescale, asked, count) {
+  const args = ['dates', '--rules', rulesFile];
+  if (count > 1) args.push('--count', String(count));
+  args.push(timescale, asked[0].iso);
+  for (const a of asked) args.push('--event', `${a.event}=${a.iso}`);
+  const { stdout } = await run(waymark, args);
+  return stdout.trim().split('\n');
+}
+
+// ------------------------------------------------------------------ pages
+
+async function calculatorPages(root) {
+  const byId = new Map();
+  for (const file of await htmlFiles(root)) {
+    const html = await readFile(path.join(root, file), 'utf8');
+    for (const m of html.matchAll(/data-wm-calculator="([^"]+)"/g)) {
+      if (!byId.has(m[1])) byId.set(m[1], urlPathFor(file));
+    }
+  }
+  return byId;
+}
+
+/** A 360 px wide picture of the calculator, as it sits in the page. */
+async function shot(page, sel, name) {
+  if (!shots) return;
+  const box = await page.evaluate((sel) => {
+    const r = document.querySelector(sel).getBoundingClientRect();
+    return { y: r.top + window.scrollY, height: r.height };
+  }, sel);
+  await page.screenshot({ path: path.join(shots, name), clip: { x: 0, y: Math.max(0, box.y - 16), width: 360, height: box.height + 32 }, captureBeyondViewport: true });
+}
+
+async function openPage(browser, url, problems) {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 360, height: 740 });
+  await page.exposeFunction('__wmCsp', (v) => problems.push(`CSP blocked ${v}`));
+  await page.evaluateOnNewDocument(() => {
+    document.addEventListener('securitypolicyviolation', (e) => window.__wmCsp(`${e.blockedURI} (${e.effectiveDirective})`));
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`exception: ${err.message}`));
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.documentElement.dataset.wmCalculators === 'ready', { timeout: 15000 });
+  return page;
+}
+
+const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+async function axe(page, what) {
+  await page.evaluate(axeSource);
+  const v = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }).then((r) => r.violations.map((x) => `${x.id}: ${x.nodes[0]?.target.join(' ')}`)), AXE_TAGS);
+  check(v.length === 0, `axe ${what}`, v.join('; '));
+}
+
+/** Fills and submits the calculator `id` for each input; returns what it shows. */
+function fillAll(page, id, inputs) {
+  return page.evaluate(
+    (id, inputs) => {
+      const section = document.querySelector(`section[data-wm-calculator="${id}"]`);
+      const form = section.querySelector('form');
+      const out = [];
+      for (const asked of inputs) {
+        for (const a of asked) {
+          const fs = form.querySelector(`fieldset[data-wm-event="${a.event}"]`);
+          const [y, m, d] = a.iso.split('-');
+          fs.querySelector('[data-wm-part="day"]').value = String(Number(d));
+          fs.querySelector('[data-wm-part="month"]').value = String(Number(m));
+          fs.querySelector('[data-wm-part="year"]').value = y;
+        }
+        form.querySelector('button[type="submit"]').click();
+        const rows = [...section.querySelectorAll('[role="status"] [data-wm-timescale]')].map((r) => ({
+          id: r.dataset.wmTimescale,
+          dates: [...r.querySelectorAll('[data-wm-iso]')].map((n) => n.dataset.wmIso),
+          words: [...r.querySelectorAll('[data-wm-iso]')].map((n) => n.textContent),
+        }));
+        out.push(rows);
+      }
+      return out;
+    },
+    id,
+    inputs,
+  );
+}
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const long = (s) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+};
+
+async function parity(browser, origin, id, url, dates, problems) {
+  const page = await openPage(browser, origin + url, problems);
+  const meta = await page.evaluate((id) => {
+    const s = document.querySelector(`section[data-wm-calculator="${id}"]`);
+    return { events: [...s.querySelectorAll('fieldset[data-wm-event]')].map((f) => f.dataset.wmEvent), series: Number(s.dataset.wmSeries) };
+  }, id);
+  const inputs = dates.map((d, i) => meta.events.map((event, k) => ({ event, iso: k === 0 ? d : secondDate(d, i) })));
+  const shown = await fillAll(page, id, inputs);
+  const timings = await page.evaluate(() => performance.getEntriesByName('wm-calculator', 'measure').map((e) => e.duration));
+  const shows = shown[0].map((r) => r.id);
+  let mismatches = 0;
+  let compared = 0;
+  const jobs = [];
+  inputs.forEach((asked, i) => shows.forEach((ts, j) => jobs.push({ asked, i, j, ts })));
+  await pool(jobs, 4, async ({ asked, i, j, ts }) => {
+    const row = shown[i][j];
+    const want = await expected(ts, asked, shown[0][j].dates.length > 1 ? meta.series : 1);
+    compared += want.length;
+    const same = row && row.id === ts && JSON.stringify(row.dates) === JSON.stringify(want) && row.words.every((w, k) => w === `By ${long(want[k])}`);
+    if (!same) {
+      mismatches++;
+      if (mismatches <= 5) console.log(`  ${id} ${JSON.stringify(asked)} ${ts}: page ${JSON.stringify(row)} vs waymark dates ${JSON.stringify(want)}`);
+    }
+  });
+  check(mismatches === 0, `parity ${id}`, `${mismatches} of ${jobs.length} rows differ`);
+  const sorted = [...timings].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  console.log(
+    `calculator: ${id}: ${inputs.length} inputs, ${compared} dates equal to waymark dates; compute median ${median.toFixed(3)} ms, mean ${mean.toFixed(3)} ms, max ${sorted[sorted.length - 1].toFixed(3)} ms (budget 1 ms)`,
+  );
+  await page.close();
+  return { median, mean };
+}
+
+// ------------------------------------------------------------------ errors, axe, ics
+
+async function errorsAxeIcs(browser, origin, id, url, problems) {
+  const page = await openPage(browser, origin + url, problems);
+  const sel = `section[data-wm-calculator="${id}"]`;
+  await page.evaluate((sel) => document.querySelector(sel).scrollIntoView(), sel);
+  await shot(page, sel, `calculator-${id}-form-360.png`);
+  await axe(page, `${id} initial`);
+  const names = await page.evaluate((sel) => [...document.querySelectorAll(`${sel} fieldset`)].map((f) => f.dataset.wmName), sel);
+  const cap = (s) => s[0].toUpperCase() + s.slice(1);
+
+  const submit = async (values) => {
+    await page.evaluate(
+      (sel, values) => {
+        const fs = document.querySelector(`${sel} fieldset`);
+        for (const [part, v] of Object.entries(values)) fs.querySelector(`[data-wm-part="${part}"]`).value = v;
+      },
+      sel,
+      values,
+    );
+    await page.click(`${sel} button[type="submit"]`);
+    return page.evaluate((sel) => {
+      const s = document.querySelector(sel);
+      const summary = s.querySelector('.wm-error-summary');
+      const fs = s.querySelector('fieldset');
+      return {
+        summaryShown: !summary.hidden,
+        focused: document.activeElement === summary,
+        items: [...summary.querySelectorAll('li a')].map((a) => ({ text: a.textContent, href: a.getAttribute('href') })),
+        inline: fs.querySelector('.wm-error-message').textContent,
+        hiddenPrefix: fs.querySelector('.wm-error-message .wm-visually-hidden')?.textContent,
+        invalid: [...fs.querySelectorAll('input[aria-invalid="true"]')].map((i) => i.dataset.wmPart),
+        values: [...fs.querySelectorAll('input')].map((i) => i.value),
+        title: document.title,
+        results: s.querySelector('[role="status"]').textContent,
+        location: location.href,
+      };
+    }, sel);
+  };
+
+  const cases = [
+    [{ day: '', month: '', year: '' }, `Enter ${names[0]}`, ['day', 'month', 'year']],
+    [{ day: '31', month: '2', year: '2027' }, `${cap(names[0])} must be a real date`, ['day', 'month', 'year']],
+    [{ day: '12', month: '', year: '2027' }, `${cap(names[0])} must include a month`, ['month']],
+    [{ day: '12', month: '3', year: '27' }, 'Year must include 4 numbers', ['year']],
+  ];
+  for (const [values, message, invalid] of cases) {
+    const r = await submit(values);
+    const what = `${id} error ${JSON.stringify(values)}`;
+    check(r.summaryShown && r.focused, `${what}: summary shown and focused`);
+    check(r.items.length >= 1 && r.items[0].text === message, `${what}: summary says "${message}"`, JSON.stringify(r.items));
+    check(r.items[0] && r.items[0].href.endsWith(`-${invalid[0]}`), `${what}: summary links to the ${invalid[0]} field`, r.items[0]?.href);
+    check(r.inline === `Error: ${message}` && r.hiddenPrefix === 'Error:', `${what}: inline message with hidden prefix`, r.inline);
+    check(JSON.stringify(r.invalid) === JSON.stringify(invalid), `${what}: marks ${invalid}`, JSON.stringify(r.invalid));
+    check(JSON.stringify(r.values) === JSON.stringify([values.day, values.month, values.year]), `${what}: input kept`);
+    check(r.title.startsWith('Error: ') && r.results === '', `${what}: title prefixed, no results`);
+    check(!r.location.includes('?') && !r.location.includes('2027'), `${what}: nothing in the URL`);
+    if (values.day === '31') {
+      await shot(page, sel, `calculator-${id}-error-360.png`);
+      await axe(page, `${id} error state`);
+    }
+  }
+  // Month names are accepted.
+  await page.evaluate((sel) => {
+    for (const fs of document.querySelectorAll(`${sel} fieldset`)) {
+      fs.querySelector('[data-wm-part="day"]').value = '23';
+      fs.querySelector('[data-wm-part="month"]').value = 'dec';
+      fs.querySelector('[data-wm-part="year"]').value = '2026';
+    }
+  }, sel);
+  await page.click(`${sel} button[type="submit"]`);
+  const ok = await page.evaluate((sel) => {
+    const s = document.querySelector(sel);
+    return { title: document.title, rows: s.querySelectorAll('[role="status"] [data-wm-iso]').length, summary: s.querySelector('.wm-error-summary').hidden, ics: !s.querySelector('.wm-calculator__ics').hidden };
+  }, sel);
+  check(ok.rows > 0 && ok.summary && ok.ics && !ok.title.startsWith('Error'), `${id} results for 23 dec 2026`, JSON.stringify(ok));
+  await shot(page, sel, `calculator-${id}-results-360.png`);
+  await axe(page, `${id} with results`);
+  const storage = await page.evaluate(() => ({ cookie: document.cookie, local: localStorage.length, session: sessionStorage.length }));
+  check(storage.cookie === '' && storage.local === 0 && storage.session === 0, `${id}: nothing stored`, JSON.stringify(storage));
+
+  // The .ics download.
+  const dir = await mkdtemp(path.join(tmpdir(), 'waymark-ics-'));
+  try {
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+    await page.click(`${sel} .wm-calculator__ics`);
+    let files = [];
+    for (let i = 0; i < 50 && !files.some((f) => f.endsWith('.ics')); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      files = await readdir(dir);
+    }
+    const file = files.find((f) => f.endsWith('.ics'));
+    if (!check(file === `${id}.ics`, `${id}: .ics downloaded`, files.join(', '))) return;
+    const text = await readFile(path.join(dir, file), 'utf8');
+    const shown = await page.evaluate((sel) => [...document.querySelectorAll(`${sel} [role="status"] [data-wm-iso]`)].map((n) => n.dataset.wmIso), sel);
+    checkIcs(text, id, shown);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  await page.close();
+}
+
+function checkIcs(text, id, shown) {
+  const what = `${id}.ics`;
+  check(text.endsWith('\r\n') && !/[^\r]\n/.test(text), `${what}: CRLF line endings`);
+  const raw = text.split('\r\n').slice(0, -1);
+  check(raw.every((l) => Buffer.byteLength(l, 'utf8') <= 75), `${what}: lines folded at 75 octets`);
+  const lines = raw.reduce((acc, l) => (l.startsWith(' ') ? (acc[acc.length - 1] += l.slice(1), acc) : (acc.push(l), acc)), []);
+  check(lines[0] === 'BEGIN:VCALENDAR' && lines.at(-1) === 'END:VCALENDAR' && lines.includes('VERSION:2.0') && lines.some((l) => l.startsWith('PRODID:')), `${what}: calendar envelope`);
+  const events = [];
+  let cur = null;
+  for (const l of lines) {
+    if (l === 'BEGIN:VEVENT') cur = {};
+    else if (l === 'END:VEVENT') events.push(cur), (cur = null);
+    else if (cur) {
+      const i = l.indexOf(':');
+      cur[l.slice(0, i)] = l.slice(i + 1);
+    }
+  }
+  const starts = events.map((e) => e['DTSTART;VALUE=DATE']);
+  check(JSON.stringify(starts) === JSON.stringify(shown.map((d) => d.replace(/-/g, ''))), `${what}: one all-day event per date shown`, `${starts} vs ${shown}`);
+  const uids = events.map((e) => e.UID);
+  check(new Set(uids).size === uids.length && uids.every((u, k) => u === `${starts[k]}-${u.split('-')[1]}-${id}@waymark` || u.startsWith(`${starts[k]}-`) && u.endsWith(`-${id}@waymark`)), `${what}: stable unique UIDs`, uids.join(' '));
+  check(events.every((e) => /^\d{8}T000000Z$/.test(e.DTSTAMP) && e.SUMMARY && e.DESCRIPTION && /^\d{8}$/.test(e['DTEND;VALUE=DATE'])), `${what}: DTSTAMP, DTEND, SUMMARY, DESCRIPTION`);
+}
+
+// ------------------------------------------------------------------ main
+
+const pages = await calculatorPages(site);
+const srv = await serve(site);
+const chromium = await launch();
+const problems = [];
+try {
+  if (shots) await mkdir(shots, { recursive: true });
+  const dates = await testDates();
+  console.log(`calculator: ${pages.size} calculators (${[...pages.keys()].join(', ')}); ${dates.length} dates from ${dates[0]} to ${dates.at(-1)}`);
+  check(pages.size >= 5, 'the shipped site has at least 5 calculators');
+  check(dates.length >= 200, 'at least 200 dates');
+  for (const [id, url] of pages) {
+    await parity(chromium.browser, srv.origin, id, url, dates, problems);
+    await errorsAxeIcs(chromium.browser, srv.origin, id, url, problems);
+  }
+  check(problems.length === 0, 'no console error, exception or CSP violation', problems.slice(0, 5).join('; '));
+} catch (err) {
+  check(false, 'calculator test ran', err.stack);
+} finally {
+  await chromium.close();
+  await srv.close();
+}
+console.log(`calculator: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
