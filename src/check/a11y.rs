@@ -14,60 +14,64 @@ use crate::diag::Diagnostic;
 /// Link texts that say nothing out of context (WCAG 2.4.4).
 const VAGUE: &[&str] = &["click here", "here", "read more", "more", "this page", "this link", "link", "find out more", "learn more", "click"];
 
-/// Runs the source-level and output-level checks.
+/// Runs the source-level and output-level checks (pages in parallel).
 pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    (0..input.content.pages.len()).into_par_iter().flat_map_iter(|i| check_page(input, i)).collect()
+}
+
+fn check_page(input: &Input<'_>, i: usize) -> Vec<Diagnostic> {
+    let page = &input.content.pages[i];
+    let r = &input.rendered[i];
     let mut out = Vec::new();
-    for (i, page) in input.content.pages.iter().enumerate() {
-        let r = &input.rendered[i];
-        let before = out.len();
-        for a in &r.anchors {
-            let text = a.text.trim();
-            if a.image {
-                if text.is_empty() {
-                    out.push(
-                        Diagnostic::error("a11y-image-alt", "this image has no alt text")
-                            .at(&page.src, a.offset)
-                            .with_help("describe what the image shows: ![A diagram of the core group](core-group.png); a purely decorative image does not belong in content"),
-                    );
-                }
-            } else if text.is_empty() {
+    let before = out.len();
+    for a in &r.anchors {
+        let text = a.text.trim();
+        if a.image {
+            if text.is_empty() {
                 out.push(
-                    Diagnostic::error("a11y-empty-link", "this link has no text, so screen readers announce only its address")
+                    Diagnostic::error("a11y-image-alt", "this image has no alt text")
                         .at(&page.src, a.offset)
-                        .with_help("write the link as [what it leads to](page.md)"),
-                );
-            } else if VAGUE.contains(&text.to_lowercase().trim_end_matches(['.', '!']).trim()) {
-                out.push(
-                    Diagnostic::warning("a11y-link-text", format!("the link text \u{201c}{text}\u{201d} does not say where the link goes"))
-                        .at(&page.src, a.offset)
-                        .with_help("use words that make sense on their own, e.g. [how core groups work](core-groups.md)"),
+                        .with_help("describe what the image shows: ![A diagram of the core group](core-group.png); a purely decorative image does not belong in content"),
                 );
             }
+        } else if text.is_empty() {
+            out.push(
+                Diagnostic::error("a11y-empty-link", "this link has no text, so screen readers announce only its address")
+                    .at(&page.src, a.offset)
+                    .with_help("write the link as [what it leads to](page.md)"),
+            );
+        } else if VAGUE.contains(&text.to_lowercase().trim_end_matches(['.', '!']).trim()) {
+            out.push(
+                Diagnostic::warning("a11y-link-text", format!("the link text \u{201c}{text}\u{201d} does not say where the link goes"))
+                    .at(&page.src, a.offset)
+                    .with_help("use words that make sense on their own, e.g. [how core groups work](core-groups.md)"),
+            );
         }
-        // Body headings start at h2 (the title is the h1) and never skip a level.
-        let mut prev = 1u8;
-        for h in &r.headings {
-            if h.level > prev + 1 {
-                out.push(
-                    Diagnostic::error("a11y-heading-skip", format!("this heading jumps from level {prev} to level {}", h.level))
-                        .at(&page.src, h.offset)
-                        .with_help(format!("use {} here; screen-reader users move through a page by its headings", "#".repeat(prev as usize + 1))),
-                );
+    }
+    // Body headings start at h2 (the title is the h1) and never skip a level.
+    let mut prev = 1u8;
+    for h in &r.headings {
+        if h.level > prev + 1 {
+            out.push(
+                Diagnostic::error("a11y-heading-skip", format!("this heading jumps from level {prev} to level {}", h.level))
+                    .at(&page.src, h.offset)
+                    .with_help(format!("use {} here; screen-reader users move through a page by its headings", "#".repeat(prev as usize + 1))),
+            );
+        }
+        prev = h.level;
+    }
+    let mut source_found: HashSet<&str> = out[before..].iter().map(|d| d.code).collect();
+    // A `#` heading in the body is already an error at its line.
+    if r.diags.iter().any(|d| d.code == "heading") {
+        source_found.insert("a11y-h1");
+    }
+    if let Some(html) = input.outputs.get(i).copied().flatten() {
+        for (code, msg) in html_findings(html) {
+            if source_found.contains(code) {
+                continue;
             }
-            prev = h.level;
-        }
-        let mut source_found: HashSet<&str> = out[before..].iter().map(|d| d.code).collect();
-        // A `#` heading in the body is already an error at its line.
-        if r.diags.iter().any(|d| d.code == "heading") {
-            source_found.insert("a11y-h1");
-        }
-        if let Some(html) = input.outputs.get(i).copied().flatten() {
-            for (code, msg) in html_findings(html) {
-                if source_found.contains(code) {
-                    continue;
-                }
-                out.push(Diagnostic::error(code, msg).in_file(page.src.path()).with_help("the page's template or raw HTML produced this; fix the theme template or the HTML in the page"));
-            }
+            out.push(Diagnostic::error(code, msg).in_file(page.src.path()).with_help("the page's template or raw HTML produced this; fix the theme template or the HTML in the page"));
         }
     }
     out
