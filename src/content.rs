@@ -180,7 +180,7 @@ pub fn load(config: &SiteConfig, drafts: bool) -> Result<(Content, Vec<Diagnosti
     // Reading and parsing pages is independent per file: do it in parallel,
     // keeping the walk's (sorted) order.
     use rayon::prelude::*;
-    let parsed: Vec<Result<Result<(Page, Vec<Diagnostic>), Diagnostic>, crate::Error>> = markdown_files
+    let parsed: Vec<Result<ParsedPage, crate::Error>> = markdown_files
         .into_par_iter()
         .map(|(path, shown, rel)| {
             let text = std::fs::read_to_string(&path).map_err(|source| crate::Error::Io { path, source })?;
@@ -207,6 +207,9 @@ pub fn load(config: &SiteConfig, drafts: bool) -> Result<(Content, Vec<Diagnosti
     diags.extend(check_output_paths(&content));
     Ok((content, diags))
 }
+
+/// A page and its warnings, or the one error that stopped it being read.
+type ParsedPage = Result<(Page, Vec<Diagnostic>), Diagnostic>;
 
 /// Splits front matter from body and parses it.
 pub fn parse_page(

@@ -156,7 +156,8 @@ pub fn html_findings(html: &str) -> Vec<(&'static str, String)> {
                     }
                 }
                 "table" => {
-                    if table_stack.pop() == Some(false) {
+                    let had_header = table_stack.pop();
+                    if had_header == Some(false) {
                         out.push(("a11y-table-headers", "a table has no header cells (`<th>`)".to_owned()));
                     }
                 }

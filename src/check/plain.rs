@@ -149,20 +149,20 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
         if !is_plain_page(input, page) || Some(page.rel.as_str()) == glossary_rel {
             continue;
         }
-        if let Some(m) = readability(r) {
-            if m.grade > cfg.max_grade || m.reading_ease < cfg.min_reading_ease {
-                out.push(
-                    Diagnostic::warning(
-                        "plain-readability",
-                        format!(
-                            "this family page reads at grade {:.1} (reading age about {:.0}), reading ease {:.0}; the site's limits are grade {} and reading ease {}",
-                            m.grade, m.reading_age, m.reading_ease, cfg.max_grade, cfg.min_reading_ease
-                        ),
-                    )
-                    .at(&page.src, page.body_start)
-                    .with_help("use shorter sentences and everyday words; explain one idea per sentence"),
-                );
-            }
+        if let Some(m) = readability(r)
+            && (m.grade > cfg.max_grade || m.reading_ease < cfg.min_reading_ease)
+        {
+            out.push(
+                Diagnostic::warning(
+                    "plain-readability",
+                    format!(
+                        "this family page reads at grade {:.1} (reading age about {:.0}), reading ease {:.0}; the site's limits are grade {} and reading ease {}",
+                        m.grade, m.reading_age, m.reading_ease, cfg.max_grade, cfg.min_reading_ease
+                    ),
+                )
+                .at(&page.src, page.body_start)
+                .with_help("use shorter sentences and everyday words; explain one idea per sentence"),
+            );
         }
         for b in &r.blocks {
             for s in sentences(&b.text) {

@@ -18,6 +18,7 @@ pub struct SiteTest {
     dir: tempfile::TempDir,
 }
 
+/// Copies a folder tree (fixtures into temporary sites).
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.expect("fixture readable");

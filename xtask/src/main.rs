@@ -135,7 +135,10 @@ fn build_wasm(root: &Path) -> Result<PathBuf> {
         "-Cdebuginfo=0".to_owned(),
     ];
     let mut cmd = Command::new("cargo");
-    if which_rustup() {
+    // The default toolchain will do when it is the pinned version (a fresh
+    // machine may not be able to fetch another); otherwise ask rustup for it.
+    if default_rustc_is_pinned() {
+    } else if which_rustup() {
         cmd.arg(format!("+{TOOLCHAIN}"));
     } else {
         eprintln!("xtask: rustup not found; building with the default toolchain, which must be {TOOLCHAIN} for --check to match");
@@ -155,6 +158,14 @@ fn build_wasm(root: &Path) -> Result<PathBuf> {
         );
     }
     Ok(target_dir.join("wasm32-unknown-unknown/wasm-release").join(format!("{LIB}.wasm")))
+}
+
+/// `rustc --version` of the default toolchain starts with `rustc TOOLCHAIN `.
+fn default_rustc_is_pinned() -> bool {
+    Command::new("rustc")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).starts_with(&format!("rustc {TOOLCHAIN} ")))
 }
 
 fn which_rustup() -> bool {
