@@ -1,24 +1,25 @@
 //! The whole pipeline for `build` and `check`: load → parse and render →
 //! check links → write. Each stage collects every problem it finds; the
 //! output folder is replaced only when no stage found an error.
+//!
+//! The stages run in [`Session`] (`site/session.rs`), which `serve` keeps
+//! between rebuilds; `build` and `check` load one and take its result.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use minijinja::Value;
-use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::Failure;
 use crate::config::SiteConfig;
 use crate::content::{Content, Kind, Page};
-use crate::diag::{self, Diagnostic, Severity};
-use crate::glossary::Glossary;
-use crate::markdown::{self, Rendered, Resolver};
-use crate::render::{PageFunctions, Templates};
-use crate::rules::SiteRules;
-use crate::theme::Theme;
-use crate::{Error, Failure};
+use crate::diag::{self, Diagnostic};
+use crate::markdown::{self, Rendered};
+
+// The pipeline itself, kept in memory so that `serve` can redo only what an
+// edit changes; `render_site` is one full load of it.
+mod session;
+pub use session::{Session, Update};
 
 /// The Content-Security-Policy every page is served with.
 pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -84,179 +85,7 @@ pub struct Built {
 
 /// Loads, renders and checks the site without writing anything.
 pub fn render_site(opts: &BuildOptions) -> Result<Built, Failure> {
-    let mut config = SiteConfig::load(&opts.root)?;
-    if let Some(url) = &opts.base_url {
-        config.set_base_url(url)?;
-    }
-    let mut diags = Vec::new();
-
-    let (content, mut d) = crate::content::load(&config, opts.drafts)?;
-    diags.append(&mut d);
-
-    let rules = match &config.rules {
-        Some(rel) => match SiteRules::load(&config.root, rel) {
-            Ok(r) => Some(Arc::new(r)),
-            Err(Failure::Content(mut d)) => {
-                diags.append(&mut d);
-                None
-            }
-            Err(Failure::Error(e)) => return Err(e.into()),
-        },
-        None => None,
-    };
-
-    let glossary_path = config.root.join(&config.content).join(crate::glossary::FILE);
-    let glossary = if glossary_path.is_file() {
-        let text = std::fs::read_to_string(&glossary_path).map_err(|source| Error::Io { path: glossary_path.clone(), source })?;
-        match Glossary::parse(config.content.join(crate::glossary::FILE), text) {
-            Ok(g) => g,
-            Err(mut d) => {
-                diags.append(&mut d);
-                Glossary::default()
-            }
-        }
-    } else {
-        Glossary::default()
-    };
-
-    let words_path = config.root.join(&config.content).join(&config.check.words_to_avoid);
-    let words = if words_path.is_file() {
-        let text = std::fs::read_to_string(&words_path).map_err(|source| Error::Io { path: words_path.clone(), source })?;
-        match crate::check::plain::WordsToAvoid::parse(config.content.join(&config.check.words_to_avoid), text) {
-            Ok(w) => w,
-            Err(mut d) => {
-                diags.append(&mut d);
-                Default::default()
-            }
-        }
-    } else {
-        Default::default()
-    };
-
-    let theme = Theme::load(&config)?;
-    let (static_files, asset_map) = theme.static_files();
-    let templates = match Templates::new(&theme, asset_map.clone(), &config.base_path) {
-        Ok(t) => Some(t),
-        Err(mut d) => {
-            diags.append(&mut d);
-            None
-        }
-    };
-
-    // Rules that failed to load would make every timescale call an error too:
-    // report the rules problems alone in that case.
-    let rules_failed = config.rules.is_some() && rules.is_none();
-    // The browser calculators read the rules as JSON, published under a
-    // content-hashed name like the theme's static files.
-    let rules_json = rules.as_deref().filter(|r| !r.engine().calculators().is_empty()).map(|r| {
-        let bytes = r.browser_json().into_bytes();
-        (format!("static/{}", crate::theme::hashed_name("rules.json", &bytes)), bytes)
-    });
-    let calculator_assets = crate::calculator::Assets {
-        glue: asset_url(&config, &asset_map, "calculator/waymark_calculator.js"),
-        wasm: asset_url(&config, &asset_map, "calculator/waymark_calculator_bg.wasm"),
-        rules: rules_json.as_ref().map(|(p, _)| format!("{}{p}", config.base_path)).unwrap_or_default(),
-    };
-    let glossary = Arc::new(glossary);
-    let functions = PageFunctions::new(rules.clone(), glossary.clone(), calculator_assets);
-    let mut urls: HashMap<String, String> = content.pages.iter().map(|p| (p.rel.clone(), p.url.clone())).collect();
-    for a in &content.assets {
-        urls.insert(a.rel.clone(), a.rel.clone());
-    }
-    // The page that shows the glossary (it calls `glossary()`) is where terms link to.
-    let linker = content
-        .pages
-        .iter()
-        .find(|p| p.body().contains("glossary()"))
-        .and_then(|p| crate::glossary::Linker::new(&glossary, p.rel.clone(), format!("{}{}", config.base_path, p.url)));
-    let resolver = Resolver { urls: &urls, drafts: &content.drafts, base_path: &config.base_path, glossary: linker.as_ref() };
-
-    let rendered: Vec<Rendered> = content.pages.par_iter().map(|p| markdown::render(p, &resolver, &functions)).collect();
-    for r in &rendered {
-        diags.extend(r.diags.iter().filter(|d| !(rules_failed && d.code == "function")).cloned());
-    }
-    diags.extend(check_fragments(&content, &rendered));
-    diags.extend(check_config_pages(&config, &content));
-
-    let mut files = Vec::new();
-    if let Some(templates) = &templates {
-        let site = site_context(&config, &content);
-        let results: Vec<Result<OutFile, Diagnostic>> = content
-            .pages
-            .par_iter()
-            .zip(rendered.par_iter())
-            .map(|(p, r)| {
-                let page = page_context(&config, &content, p, r);
-                let site = SiteContext { nav: page.nav.clone(), ..site.clone() };
-                let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page }));
-                let name = match p.kind {
-                    Kind::Home => "home.html",
-                    Kind::Section => "section.html",
-                    Kind::Page => "page.html",
-                };
-                let html = templates.render(name, &ctx)?;
-                Ok(OutFile { path: format!("{}index.html", p.url), bytes: html.into_bytes() })
-            })
-            .collect();
-        let outputs: Vec<Option<&str>> = results.iter().map(|r| r.as_ref().ok().and_then(|f| std::str::from_utf8(&f.bytes).ok())).collect();
-        diags.extend(crate::check::run(&crate::check::Input {
-            config: &config,
-            content: &content,
-            rendered: &rendered,
-            outputs: &outputs,
-            rules: rules.as_deref(),
-            glossary: &glossary,
-            words: &words,
-            today: opts.today,
-        }));
-        for r in results {
-            match r {
-                Ok(f) => files.push(f),
-                Err(d) => {
-                    if !diags.contains(&d) {
-                        diags.push(d);
-                    }
-                }
-            }
-        }
-        let not_found = not_found_context(&config);
-        let site = SiteContext { nav: nav_for(&config, &content, None), ..site };
-        match templates.render("404.html", &Value::from(minijinja::value::Serde(PageContextRoot { site, page: not_found }))) {
-            Ok(html) => files.push(OutFile { path: "404.html".into(), bytes: html.into_bytes() }),
-            Err(d) => diags.push(d),
-        }
-    }
-
-    let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.severity == Severity::Error);
-    if !errors.is_empty() {
-        let mut all: Vec<Diagnostic> = errors.into_iter().chain(warnings).collect();
-        dedup_sort(&mut all);
-        return Err(Failure::Content(all));
-    }
-
-    for s in static_files {
-        files.push(OutFile { path: s.out, bytes: s.bytes });
-    }
-    for a in &content.assets {
-        let bytes = std::fs::read(&a.path).map_err(|source| Error::Io { path: a.path.clone(), source })?;
-        files.push(OutFile { path: a.rel.clone(), bytes });
-    }
-    if let Some((path, bytes)) = rules_json {
-        files.push(OutFile { path, bytes });
-    }
-    files.push(OutFile { path: "sitemap.xml".into(), bytes: sitemap(&config, &content).into_bytes() });
-    files.push(OutFile { path: "_headers".into(), bytes: headers().into_bytes() });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut warnings = warnings;
-    dedup_sort(&mut warnings);
-    let readability = content
-        .pages
-        .iter()
-        .zip(&rendered)
-        .filter(|(p, _)| p.front.audience.iter().any(|a| config.check.plain_audiences.contains(a)))
-        .filter_map(|(p, r)| Some((p.src.path().to_path_buf(), crate::check::plain::readability(r)?)))
-        .collect();
-    Ok(Built { pages: content.pages.len(), config, files, warnings, readability })
+    Session::load(opts)?.result()
 }
 
 /// The published URL of a theme static file, or empty if the theme lacks it.

@@ -3,8 +3,10 @@
 //! The site is built in memory (never into `public/`) and served from there
 //! on 127.0.0.1 by a small std-only HTTP server ([`http`]), one thread per
 //! connection. The sources are watched ([`watch`]); after a change the site is
-//! rebuilt and every open page is told over Server-Sent Events, through a
-//! script that only the preview server adds to pages ([`http::inject_reload`]).
+//! brought up to date by a [`Session`], which re-renders only what the change
+//! affects (or everything, when unsure), and every open page is told over
+//! Server-Sent Events, through a script that only the preview server adds to
+//! pages ([`http::inject_reload`]).
 //!
 //! A change that breaks the site prints its diagnostics exactly as `build`
 //! does and shows them over the page in the browser, while the last good
@@ -23,7 +25,7 @@ use std::sync::{Arc, mpsc::Sender};
 use std::time::Instant;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::site::{BuildOptions, OutFile};
+use crate::site::{BuildOptions, OutFile, Session, Update};
 use crate::{Error, Failure};
 use state::{Files, Shared};
 use watch::{Msg, Targets, Watch};
@@ -131,6 +133,8 @@ struct Preview {
     opts: BuildOptions,
     shared: Arc<Shared>,
     targets: Targets,
+    /// The pipeline's state, for incremental rebuilds (None until a load works).
+    session: Option<Session>,
     /// The warnings last printed, so an unchanged set is not printed again.
     warnings: Vec<Diagnostic>,
 }
@@ -139,30 +143,41 @@ impl Preview {
     fn new(opts: BuildOptions, shared: Arc<Shared>) -> Preview {
         let config = crate::config::SiteConfig::load(&opts.root).ok();
         let targets = Targets::new(&opts.root, config.as_ref());
-        Preview { opts, shared, targets, warnings: Vec::new() }
+        Preview { opts, shared, targets, session: None, warnings: Vec::new() }
     }
 
     /// Rebuilds after `changed` (empty: the first build), publishes a good
     /// result and reports a bad one.
     fn rebuild(&mut self, changed: &[PathBuf]) {
         let start = Instant::now();
-        let first = changed.is_empty();
-        let result = crate::site::render_site(&self.opts);
+        let result = match self.session.as_mut() {
+            Some(session) if !changed.is_empty() => session.update(changed),
+            _ => Session::load(&self.opts).and_then(|s| {
+                let r = s.result();
+                self.session = Some(s);
+                r.map(|b| Update { files: b.files, removed: Vec::new(), full: true, pages: b.pages, warnings: b.warnings })
+            }),
+        };
+        if let Some(s) = &self.session {
+            self.targets = Targets::new(&self.opts.root, Some(s.config()));
+        }
         match result {
-            Ok(built) => {
-                self.targets = Targets::new(&self.opts.root, Some(&built.config));
-                let (files, changed_out) = merge(&self.shared.site().files, built.files);
+            Ok(update) => {
+                let (full, pages) = (update.full, update.pages);
+                let warnings = update.warnings.clone();
+                let (files, changed_out) = apply(&self.shared.site().files, update);
                 let ms = start.elapsed().as_secs_f64() * 1000.0;
                 self.shared.publish(files, &changed_out);
-                if built.warnings != self.warnings {
-                    print_diags(&built.warnings);
-                    self.warnings = built.warnings;
+                if warnings != self.warnings {
+                    print_diags(&warnings);
+                    self.warnings = warnings;
                 }
-                if first {
-                    println!("built {} pages in {ms:.0} ms", built.pages);
+                let n = changed_out.len();
+                if changed.is_empty() {
+                    println!("built {pages} pages in {ms:.0} ms");
                 } else {
-                    let n = changed_out.len();
-                    println!("rebuilt in {ms:.0} ms: {n} file{} changed", if n == 1 { "" } else { "s" });
+                    let how = if full { "everything" } else { "incremental" };
+                    println!("rebuilt in {ms:.0} ms ({how}): {n} file{} changed", plural(n));
                 }
             }
             Err(Failure::Content(diags)) => {
@@ -194,13 +209,42 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// Applies an update to the published files: the new set and the output
+/// paths that really changed, sorted.
+fn apply(old: &Option<Files>, update: Update) -> (Files, Vec<String>) {
+    let Some(old) = old.as_ref().filter(|_| !update.full) else {
+        return merge(old, update.files);
+    };
+    let mut new = old.clone();
+    let mut changed = Vec::new();
+    for f in update.files {
+        let bytes = served(f.path.as_str(), f.bytes);
+        if new.get(&f.path).is_none_or(|b| **b != *bytes) {
+            changed.push(f.path.clone());
+        }
+        new.insert(f.path, bytes);
+    }
+    for path in update.removed {
+        if new.remove(&path).is_some() {
+            changed.push(path);
+        }
+    }
+    changed.sort();
+    (new, changed)
+}
+
+/// A file as the preview serves it: HTML pages carry the reload script.
+fn served(path: &str, bytes: Vec<u8>) -> Arc<[u8]> {
+    if path.ends_with(".html") { Arc::from(http::inject_reload(&bytes)) } else { Arc::from(bytes) }
+}
+
 /// The new file set (HTML with the reload script) and the output paths that
 /// differ from `old` (changed, added or removed), sorted.
 fn merge(old: &Option<Files>, files: Vec<OutFile>) -> (Files, Vec<String>) {
     let mut new = Files::with_capacity(files.len());
     let mut changed = Vec::new();
     for f in files {
-        let bytes: Arc<[u8]> = if f.path.ends_with(".html") { Arc::from(http::inject_reload(&f.bytes)) } else { Arc::from(f.bytes) };
+        let bytes = served(&f.path, f.bytes);
         let same = old.as_ref().and_then(|o| o.get(&f.path)).is_some_and(|b| **b == *bytes);
         if !same {
             changed.push(f.path.clone());
