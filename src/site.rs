@@ -120,8 +120,13 @@ fn out_dir(config: &SiteConfig, opts: &BuildOptions) -> PathBuf {
 
 /// Every `#fragment` of an internal link must exist on the target page.
 fn check_fragments(content: &Content, rendered: &[Rendered]) -> Vec<Diagnostic> {
+    check_fragments_from(content, rendered, 0..content.pages.len())
+}
+
+/// [`check_fragments`] for the links on some pages only.
+fn check_fragments_from(content: &Content, rendered: &[Rendered], pages: impl Iterator<Item = usize>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for (page, r) in content.pages.iter().zip(rendered) {
+    for (page, r) in pages.map(|i| (&content.pages[i], &rendered[i])) {
         for link in &r.links {
             let Some(frag) = &link.fragment else { continue };
             if frag.is_empty() {

@@ -28,7 +28,7 @@ use minijinja::Value;
 use rayon::prelude::*;
 
 use super::{
-    BuildOptions, Built, OutFile, PageContextRoot, SiteContext, asset_url, check_config_pages, check_fragments, dedup_sort, headers,
+    BuildOptions, Built, OutFile, PageContextRoot, SiteContext, asset_url, check_config_pages, check_fragments, check_fragments_from, dedup_sort, headers,
     nav_for, not_found_context, page_context, site_context, sitemap,
 };
 use crate::check::plain::WordsToAvoid;
@@ -388,6 +388,9 @@ impl Session {
         let mut redo_md = Vec::new();
         let mut redo_html: BTreeSet<usize> = BTreeSet::new();
         let mut all_html = false;
+        // Which rules pages use, and which page shows the glossary, decide
+        // site-wide checks: when a page's calls change, all checks run again.
+        let mut calls_changed = false;
         for &i in edited {
             let old = &self.content.pages[i];
             let path = self.config.root.join(&self.config.content).join(&old.rel);
@@ -431,17 +434,45 @@ impl Session {
             }
         }
         let rendered = self.render_markdown(&redo_md);
+        let mut ids_changed = false;
         for (i, r) in redo_md.iter().zip(rendered) {
+            calls_changed |= self.rendered[*i].calls != r.calls;
+            ids_changed |= self.rendered[*i].ids != r.ids;
             self.rendered[*i] = r;
         }
+        self.recheck_fragments(&redo_md, ids_changed);
         let redo: Vec<usize> = if all_html { (0..self.content.pages.len()).collect() } else { redo_html.into_iter().collect() };
         if redo.is_empty() {
             return Ok(true);
         }
-        self.fragments = check_fragments(&self.content, &self.rendered);
         self.render_html(&redo);
-        self.run_checks();
+        if calls_changed || all_html {
+            self.run_checks();
+        } else {
+            self.run_page_checks(&redo);
+        }
         Ok(true)
+    }
+
+    /// Checks the `#fragment` links again: those on the edited pages, and,
+    /// when the edited pages' ids changed, those pointing at them.
+    fn recheck_fragments(&mut self, edited: &[usize], ids_changed: bool) {
+        if edited.is_empty() {
+            return;
+        }
+        let rels: std::collections::HashSet<&str> = edited.iter().map(|&i| self.content.pages[i].rel.as_str()).collect();
+        let mut from: BTreeSet<usize> = edited.iter().copied().collect();
+        if ids_changed {
+            for (i, r) in self.rendered.iter().enumerate() {
+                if r.links.iter().any(|l| l.fragment.is_some() && rels.contains(l.target.as_str())) {
+                    from.insert(i);
+                }
+            }
+        }
+        let files: std::collections::HashSet<&Path> = from.iter().map(|&i| self.content.pages[i].src.path()).collect();
+        self.fragments.retain(|d| !d.file.as_deref().is_some_and(|f| files.contains(f)));
+        let found = check_fragments_from(&self.content, &self.rendered, from.iter().copied());
+        self.fragments.extend(found);
     }
 
     /// Parses the templates again and re-renders every page from its kept
@@ -528,6 +559,42 @@ impl Session {
             words: &self.words,
             today: self.opts.today,
         });
+    }
+
+    /// The checks again for some pages only: their findings (all at the
+    /// page's own file) replace the old ones. Site-wide findings (rules no
+    /// page uses) depend only on which functions pages call, which the
+    /// caller has seen did not change. The page showing the glossary goes
+    /// along, since the glossary checks look for it.
+    fn run_page_checks(&mut self, pages: &[usize]) {
+        if self.templates.is_none() {
+            self.checks.clear();
+            return;
+        }
+        let files: std::collections::HashSet<&Path> = pages.iter().map(|&i| self.content.pages[i].src.path()).collect();
+        let glossary_page = self.rendered.iter().position(|r| r.calls.iter().any(|c| c.trim_start().starts_with("glossary(")));
+        let subset: Vec<usize> = pages.iter().copied().chain(glossary_page.filter(|g| !pages.contains(g))).collect();
+        let content = Content {
+            pages: subset.iter().map(|&i| self.content.pages[i].clone()).collect(),
+            assets: Vec::new(),
+            by_rel: subset.iter().enumerate().map(|(k, &i)| (self.content.pages[i].rel.clone(), k)).collect(),
+            drafts: self.content.drafts.clone(),
+        };
+        let rendered: Vec<Rendered> = subset.iter().map(|&i| self.rendered[i].clone()).collect();
+        let outputs: Vec<Option<&str>> = subset.iter().map(|&i| self.html[i].as_ref().and_then(|h| h.as_deref().ok())).collect();
+        let found = crate::check::run(&crate::check::Input {
+            config: &self.config,
+            content: &content,
+            rendered: &rendered,
+            outputs: &outputs,
+            rules: self.rules.as_deref(),
+            glossary: &self.glossary,
+            words: &self.words,
+            today: self.opts.today,
+        });
+        let mine = |d: &Diagnostic| d.file.as_deref().is_some_and(|f| files.contains(f));
+        self.checks.retain(|d| !mine(d));
+        self.checks.extend(found.into_iter().filter(|d| mine(d)));
     }
 
     /// The warnings, or every problem when there is an error.
@@ -698,6 +765,10 @@ mod tests {
         let u = update(&mut s, &site, &[p]).unwrap();
         assert!(!u.full);
         assert_eq!(paths(&u), ["procedures/core-groups/index.html"]);
+        // Page checks follow the edit (and agree with a fresh build: see `update`).
+        let p = site.edit("content/procedures/core-groups.md", "meets quickly after", "meets quickly ([here](cppm.md)) after");
+        let u = update(&mut s, &site, &[p]).unwrap();
+        assert!(u.warnings.iter().any(|d| d.code == "a11y-link-text"), "{:?}", u.warnings);
         // The same text again: nothing to do.
         let p = site.path("content/procedures/core-groups.md");
         assert!(update(&mut s, &site, &[p]).unwrap().files.is_empty());
