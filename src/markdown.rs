@@ -514,7 +514,7 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
     // link targets too.
     for site in &sites {
         if let Ok(f) = &site.fragment {
-            r.ids.extend(html_ids(&f.html));
+            r.ids.extend(crate::html::ids(&f.html));
         }
     }
     r
@@ -787,7 +787,7 @@ const ALLOWED_TAGS: &[&str] = &[
 fn check_html<'a>(html: CowStr<'a>, page: &Page, offset: usize, r: &mut Rendered) -> CowStr<'a> {
     let problems = html_problems(&html);
     if problems.is_empty() {
-        for id in html_ids(&html) {
+        for id in crate::html::ids(&html) {
             r.ids.insert(id);
         }
         return html;
@@ -806,11 +806,19 @@ fn check_html<'a>(html: CowStr<'a>, page: &Page, offset: usize, r: &mut Rendered
 
 /// Each problem as (byte offset in `html`, message).
 fn html_problems(html: &str) -> Vec<(usize, String)> {
+    use crate::html::Token;
     let mut out = Vec::new();
-    for tag in tags(html) {
-        if tag.comment {
-            continue;
-        }
+    for token in crate::html::tokenize(html) {
+        let tag = match token {
+            Token::Start(tag) => tag,
+            Token::End(offset, name) => {
+                if !ALLOWED_TAGS.contains(&name.as_str()) {
+                    out.push((offset, format!("the HTML tag `<{name}>` is not allowed in content")));
+                }
+                continue;
+            }
+            Token::Text(_) => continue,
+        };
         if !ALLOWED_TAGS.contains(&tag.name.as_str()) {
             out.push((tag.offset, format!("the HTML tag `<{}>` is not allowed in content", tag.name)));
             continue;
@@ -821,99 +829,11 @@ fn html_problems(html: &str) -> Vec<(usize, String)> {
             } else if name == "style" {
                 out.push((tag.offset, "inline `style` attributes are not allowed (the site's security policy blocks them)".to_owned()));
             } else if matches!(name.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href") {
-                let v = value.trim_start().to_ascii_lowercase();
-                let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+                let v: String = value.to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
                 if v.starts_with("javascript:") || v.starts_with("vbscript:") || v.starts_with("data:") {
                     out.push((tag.offset, format!("`{name}` may not use a `{}` address", &v[..v.find(':').unwrap_or(0) + 1])));
                 }
             }
-        }
-    }
-    out
-}
-
-fn html_ids(html: &str) -> Vec<String> {
-    tags(html).into_iter().flat_map(|t| t.attrs.into_iter().filter(|(n, _)| n == "id" || n == "name").map(|(_, v)| v)).collect()
-}
-
-struct TagInfo {
-    offset: usize,
-    name: String,
-    attrs: Vec<(String, String)>,
-    comment: bool,
-}
-
-/// A small tokenizer for start tags: enough to judge raw HTML in Markdown.
-fn tags(html: &str) -> Vec<TagInfo> {
-    let b = html.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(lt) = html[i..].find('<') {
-        let start = i + lt;
-        let rest = &html[start..];
-        if rest.starts_with("<!--") {
-            out.push(TagInfo { offset: start, name: String::new(), attrs: vec![], comment: true });
-            i = rest.find("-->").map_or(html.len(), |e| start + e + 3);
-            continue;
-        }
-        let mut j = start + 1;
-        let closing = b.get(j) == Some(&b'/');
-        if closing {
-            j += 1;
-        }
-        let name_start = j;
-        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
-            j += 1;
-        }
-        if j == name_start {
-            i = start + 1;
-            continue;
-        }
-        let name = html[name_start..j].to_ascii_lowercase();
-        let mut attrs = Vec::new();
-        // Attributes until `>`.
-        loop {
-            while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
-                j += 1;
-            }
-            if j >= b.len() || b[j] == b'>' {
-                break;
-            }
-            let an = j;
-            while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'=' && b[j] != b'>' && b[j] != b'/' {
-                j += 1;
-            }
-            let aname = html[an..j].to_ascii_lowercase();
-            let mut value = String::new();
-            if j < b.len() && b[j] == b'=' {
-                j += 1;
-                if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
-                    let q = b[j];
-                    let vs = j + 1;
-                    j = vs;
-                    while j < b.len() && b[j] != q {
-                        j += 1;
-                    }
-                    value = html[vs..j.min(b.len())].to_owned();
-                    j += 1;
-                } else {
-                    let vs = j;
-                    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
-                        j += 1;
-                    }
-                    value = html[vs..j].to_owned();
-                }
-            }
-            attrs.push((aname, value));
-        }
-        if !closing {
-            out.push(TagInfo { offset: start, name, attrs, comment: false });
-        } else if !ALLOWED_TAGS.contains(&name.as_str()) {
-            out.push(TagInfo { offset: start, name, attrs: vec![], comment: false });
-        }
-        i = j.min(html.len());
-        if i <= start {
-            i = start + 1;
         }
     }
     out

@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Input;
+use crate::html::{Token, tokenize};
 use crate::diag::Diagnostic;
 
 /// Link texts that say nothing out of context (WCAG 2.4.4).
@@ -77,19 +78,6 @@ fn check_page(input: &Input<'_>, i: usize) -> Vec<Diagnostic> {
     out
 }
 
-/// A start tag: name and attributes (names lower-cased).
-#[derive(Debug)]
-struct El {
-    name: String,
-    attrs: Vec<(String, String)>,
-}
-
-impl El {
-    fn attr(&self, n: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str())
-    }
-}
-
 /// Findings in a whole page of HTML: (code, message).
 pub fn html_findings(html: &str) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
@@ -145,7 +133,7 @@ pub fn html_findings(html: &str) -> Vec<(&'static str, String)> {
                     _ => {}
                 }
             }
-            Token::End(name) => match name.as_str() {
+            Token::End(_, name) => match name.as_str() {
                 "label" => label_depth = label_depth.saturating_sub(1),
                 "a" | "button" => {
                     if let Some(pos) = open.iter().rposition(|(n, _, _)| n == name) {
@@ -188,105 +176,6 @@ pub fn html_findings(html: &str) -> Vec<(&'static str, String)> {
         }
     }
     out
-}
-
-#[derive(Debug)]
-enum Token {
-    Start(El),
-    End(String),
-    Text(String),
-}
-
-/// A small HTML tokenizer: start tags with attributes, end tags, text.
-/// Comments, doctypes and the contents of script and style are skipped.
-fn tokenize(html: &str) -> Vec<Token> {
-    let b = html.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'<' {
-            let end = html[i..].find('<').map_or(html.len(), |j| i + j);
-            out.push(Token::Text(decode(&html[i..end])));
-            i = end;
-            continue;
-        }
-        let rest = &html[i..];
-        if rest.starts_with("<!--") {
-            i = rest.find("-->").map_or(html.len(), |e| i + e + 3);
-            continue;
-        }
-        if rest.starts_with("<!") || rest.starts_with("<?") {
-            i = rest.find('>').map_or(html.len(), |e| i + e + 1);
-            continue;
-        }
-        let closing = rest.starts_with("</");
-        let mut j = i + if closing { 2 } else { 1 };
-        let ns = j;
-        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
-            j += 1;
-        }
-        let name = html[ns..j].to_ascii_lowercase();
-        if name.is_empty() {
-            out.push(Token::Text("<".into()));
-            i += 1;
-            continue;
-        }
-        let mut attrs = Vec::new();
-        loop {
-            while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
-                j += 1;
-            }
-            if j >= b.len() || b[j] == b'>' {
-                j += 1;
-                break;
-            }
-            let an = j;
-            while j < b.len() && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>' | b'/') {
-                j += 1;
-            }
-            let aname = html[an..j].to_ascii_lowercase();
-            let mut value = String::new();
-            if j < b.len() && b[j] == b'=' {
-                j += 1;
-                if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
-                    let q = b[j];
-                    let vs = j + 1;
-                    j = vs;
-                    while j < b.len() && b[j] != q {
-                        j += 1;
-                    }
-                    value = decode(&html[vs..j.min(b.len())]);
-                    j += 1;
-                } else {
-                    let vs = j;
-                    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
-                        j += 1;
-                    }
-                    value = decode(&html[vs..j]);
-                }
-            }
-            attrs.push((aname, value));
-        }
-        i = j.min(html.len());
-        if closing {
-            out.push(Token::End(name));
-        } else {
-            let raw_text = matches!(name.as_str(), "script" | "style");
-            out.push(Token::Start(El { name: name.clone(), attrs }));
-            if raw_text {
-                let close = format!("</{name}");
-                i = html[i..].find(&close).map_or(html.len(), |e| i + e);
-            }
-        }
-    }
-    out
-}
-
-fn decode(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&#x27;", "'").replace("&nbsp;", " ").replace("&amp;", "&")
 }
 
 #[cfg(test)]

@@ -6,16 +6,7 @@
 use std::path::Path;
 
 fn built() -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .arg("--root")
-        .arg(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "--out"])
-        .arg(out.path().join("site"))
-        .output()
-        .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    out
+    crate::shipped::build_shipped()
 }
 
 fn read(dir: &Path, rel: &str) -> String {

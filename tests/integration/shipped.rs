@@ -9,7 +9,8 @@ fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn build_shipped() -> tempfile::TempDir {
+/// Builds the shipped site (the repository's own `content/`) into `<tempdir>/site`.
+pub fn build_shipped() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
         .arg("--root")
