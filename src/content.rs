@@ -51,6 +51,25 @@ struct RawFront {
     draft: bool,
     #[serde(default)]
     glossary: Option<bool>,
+    #[serde(default)]
+    changes: Vec<RawChange>,
+}
+
+/// One `changes:` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChange {
+    date: String,
+    note: String,
+}
+
+/// One entry of a page's `changes:` list: what changed, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeNote {
+    /// When the change was made.
+    pub date: time::Date,
+    /// One line saying what changed.
+    pub note: String,
 }
 
 /// A page's front matter, checked.
@@ -76,6 +95,8 @@ pub struct FrontMatter {
     pub draft: bool,
     /// Link the first use of each glossary term to the glossary (`glossary: false` turns it off).
     pub glossary: bool,
+    /// The page's change notes, newest first.
+    pub changes: Vec<ChangeNote>,
 }
 
 /// What a page is in the site's tree.
@@ -264,6 +285,7 @@ pub fn parse_page(
         sources: raw.sources,
         draft: raw.draft,
         glossary: raw.glossary.unwrap_or(true),
+        changes: Vec::new(),
     };
     let mut date = |key: &str, value: Option<String>| -> Option<IsoDate> {
         let v = value?;
@@ -281,6 +303,25 @@ pub fn parse_page(
     };
     front.last_reviewed = date("last_reviewed", raw.last_reviewed);
     front.review_due = date("review_due", raw.review_due);
+    for (i, c) in raw.changes.into_iter().enumerate() {
+        let path = |key: &str| vec![yaml::Seg::Key("changes".into()), yaml::Seg::Index(i), yaml::Seg::Key(key.into())];
+        let note = c.note.trim();
+        if note.is_empty() {
+            diags.push(Diagnostic::error("front-matter", "this change has an empty `note`").at(&src, at(path("note"))).with_help("say in one line what changed"));
+        } else if note.contains('\n') {
+            diags.push(Diagnostic::error("front-matter", "a change `note` must be one line").at(&src, at(path("note"))));
+        }
+        match parse_iso_date(c.date.trim()) {
+            Some(d) => front.changes.push(ChangeNote { date: d, note: note.to_owned() }),
+            None => diags.push(
+                Diagnostic::error("front-matter", format!("the change's `date` is not a date: `{}`", c.date))
+                    .at(&src, at(path("date")))
+                    .with_help("write dates as YYYY-MM-DD, for example 2026-11-20"),
+            ),
+        }
+    }
+    // Newest first; entries on the same day keep the order they are written in.
+    front.changes.sort_by_key(|c| std::cmp::Reverse(c.date));
     if front.title.trim().is_empty() {
         diags.push(Diagnostic::error("front-matter", "`title` is empty").at(&src, at(yaml::keys(&["title"]))));
     }
@@ -430,6 +471,22 @@ mod tests {
         assert_eq!(d[0].location().unwrap(), "content/a.md:3:27");
         assert_eq!(d[1].location().unwrap(), "content/a.md:4:8");
         assert_eq!(d[1].help.as_deref(), Some("did you mean `core-group`?"));
+    }
+
+    #[test]
+    fn changes_are_parsed_newest_first_and_their_errors_positioned() {
+        let (p, d) = parse("---\ntitle: x\nchanges:\n  - { date: 2026-11-20, note: First published }\n  - { date: 2026-12-01, note: \"Core group timescale\" }\n---\n").unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(p.front.changes.iter().map(|c| c.date.to_string()).collect::<Vec<_>>(), ["2026-12-01", "2026-11-20"]);
+        let (_, d) = parse("---\ntitle: x\nchanges:\n  - { date: 2026-11-20, note: ok }\n  - date: 20/11/2026\n    note: \"\"\n---\n").unwrap();
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d[0].message, "this change has an empty `note`");
+        assert_eq!(d[0].location().unwrap(), "content/a.md:6:11");
+        assert_eq!(d[1].message, "the change's `date` is not a date: `20/11/2026`");
+        assert_eq!(d[1].location().unwrap(), "content/a.md:5:11");
+        let e = parse("---\ntitle: x\nchanges:\n  - { date: 2026-11-20, text: x }\n---\n").unwrap_err();
+        assert!(e.message.contains("unknown key `text`"), "{}", e.message);
+        assert_eq!(e.location().unwrap(), "content/a.md:4:25");
     }
 
     #[test]

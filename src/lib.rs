@@ -48,6 +48,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod glossary;
+pub mod history;
 pub mod html;
 pub mod markdown;
 pub mod render;

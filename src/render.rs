@@ -186,7 +186,7 @@ impl Templates {
                 ))),
             }
         });
-        for required in ["page.html", "section.html", "home.html", "404.html"] {
+        for required in ["page.html", "section.html", "home.html", "404.html", "audience.html", "updates.html", "print.html"] {
             if !shown.contains_key(required) {
                 diags.push(Diagnostic::error("template", format!("the theme has no `templates/{required}`")));
             }

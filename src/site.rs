@@ -20,6 +20,8 @@ use crate::markdown::{self, Rendered};
 // edit changes; `render_site` is one full load of it.
 mod session;
 pub use session::{Session, Update};
+// Pages made from other pages: audience lists, updates and feed, section print pages.
+mod generated;
 
 /// The Content-Security-Policy every page is served with.
 pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -196,6 +198,9 @@ struct SiteContext {
     nav: Vec<NavContext>,
     entry_points: Vec<EntryPoint>,
     audiences: Vec<AudienceRef>,
+    /// The "Updates" page and its Atom feed.
+    updates_url: String,
+    feed_url: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -217,6 +222,8 @@ struct AudienceRef {
     id: String,
     label: String,
     url: Option<String>,
+    /// The generated list of every page for this audience (`/audiences/<id>/`).
+    list_url: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -266,6 +273,28 @@ struct PageContext {
     calculator: bool,
     groups: Vec<Group>,
     nav: Vec<NavContext>,
+    /// When the page last changed, in words, and where that date came from
+    /// (`notes`: its `changes:`; `history`: the site's git history).
+    last_updated: Option<String>,
+    last_updated_iso: Option<String>,
+    last_updated_source: Option<&'static str>,
+    /// The page's change notes, newest first.
+    changes: Vec<ChangeContext>,
+    /// A section's "Print this section" page.
+    print_url: Option<String>,
+    /// Generated pages: the updates list, or a section's pages for printing.
+    entries: Vec<generated::Entry>,
+    chapters: Vec<generated::Chapter>,
+    /// An audience list page: the audience it lists.
+    for_audience: Option<AudienceRef>,
+    feed_url: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct ChangeContext {
+    date: String,
+    date_iso: String,
+    note: String,
 }
 
 fn page_url(config: &SiteConfig, content: &Content, rel: &str) -> Option<String> {
@@ -294,6 +323,8 @@ fn site_context(config: &SiteConfig, content: &Content) -> SiteContext {
             })
             .collect(),
         audiences: config.audiences.iter().map(|a| audience_ref(config, content, &a.id)).collect(),
+        updates_url: format!("{}{}", config.base_path, generated::UPDATES_URL),
+        feed_url: format!("{}{}", config.base_path, generated::FEED_PATH),
     }
 }
 
@@ -303,6 +334,7 @@ fn audience_ref(config: &SiteConfig, content: &Content, id: &str) -> AudienceRef
         id: id.to_owned(),
         label: a.map_or_else(|| id.to_owned(), |a| a.label.clone()),
         url: a.and_then(|a| a.page.as_deref()).and_then(|p| page_url(config, content, p)),
+        list_url: format!("{}{}", config.base_path, generated::audience_url(id)),
     }
 }
 
@@ -311,7 +343,7 @@ fn human_date(d: time::Date) -> String {
     d.format(&fmt).unwrap_or_else(|_| d.to_string())
 }
 
-fn page_context(config: &SiteConfig, content: &Content, p: &Page, r: &Rendered) -> PageContext {
+fn page_context(config: &SiteConfig, content: &Content, history: &crate::history::History, p: &Page, r: &Rendered) -> PageContext {
     let f = &p.front;
     let url = format!("{}{}", config.base_path, p.url);
     let mut breadcrumbs = Vec::new();
@@ -329,6 +361,15 @@ fn page_context(config: &SiteConfig, content: &Content, p: &Page, r: &Rendered) 
     let exit = f.audience.iter().any(|a| config.audience(a).is_some_and(|a| a.exit));
     let groups = if p.kind == Kind::Page { Vec::new() } else { child_groups(config, content, p) };
     let nav = nav_for(config, content, Some(p));
+    let noted = f.changes.first().map(|c| c.date);
+    let updated = match (noted, history.date(&p.rel)) {
+        (Some(n), Some(h)) if n >= h => Some((n, "notes")),
+        (_, Some(h)) => Some((h, "history")),
+        (Some(n), None) => Some((n, "notes")),
+        (None, None) => None,
+    };
+    let print_url = (p.kind == Kind::Section && content.pages.iter().any(|c| c.parent.as_deref() == Some(p.rel.as_str())))
+        .then(|| format!("{}{}", config.base_path, generated::print_url(&p.url)));
     PageContext {
         kind: match p.kind {
             Kind::Home => "home",
@@ -352,6 +393,15 @@ fn page_context(config: &SiteConfig, content: &Content, p: &Page, r: &Rendered) 
         calculator: r.html.contains(crate::calculator::MARKER),
         groups,
         nav,
+        last_updated: updated.map(|(d, _)| human_date(d)),
+        last_updated_iso: updated.map(|(d, _)| d.to_string()),
+        last_updated_source: updated.map(|(_, s)| s),
+        changes: f.changes.iter().map(|c| ChangeContext { date: human_date(c.date), date_iso: c.date.to_string(), note: c.note.clone() }).collect(),
+        print_url,
+        entries: Vec::new(),
+        chapters: Vec::new(),
+        for_audience: None,
+        feed_url: None,
     }
 }
 
@@ -372,8 +422,14 @@ fn nav_for(config: &SiteConfig, content: &Content, p: Option<&Page>) -> Vec<NavC
 /// A section's children grouped by stage (in site.toml's order; no stage last),
 /// each group ordered by `order`, then title.
 fn child_groups(config: &SiteConfig, content: &Content, section: &Page) -> Vec<Group> {
+    group_by_stage(config, content, content.pages.iter().filter(|c| c.parent.as_deref() == Some(section.rel.as_str())))
+}
+
+/// Pages grouped by stage (in site.toml's order; no stage last), each group
+/// ordered by `order`, then title.
+fn group_by_stage<'a>(config: &SiteConfig, content: &Content, pages: impl Iterator<Item = &'a Page>) -> Vec<Group> {
     let mut by_stage: BTreeMap<usize, Vec<&Page>> = BTreeMap::new();
-    for c in content.pages.iter().filter(|c| c.parent.as_deref() == Some(section.rel.as_str())) {
+    for c in pages {
         let idx = c.front.stage.as_deref().and_then(|s| config.stages.iter().position(|x| x.id == s)).unwrap_or(usize::MAX);
         by_stage.entry(idx).or_default().push(c);
     }
@@ -398,11 +454,16 @@ fn child_groups(config: &SiteConfig, content: &Content, section: &Page) -> Vec<G
 }
 
 fn not_found_context(config: &SiteConfig) -> PageContext {
+    blank_context("404", "Page not found".into(), format!("{}404.html", config.base_path))
+}
+
+/// A page context with nothing but its kind, title and URL.
+fn blank_context(kind: &'static str, title: String, url: String) -> PageContext {
     PageContext {
-        kind: "404",
-        title: "Page not found".into(),
+        kind,
+        title,
         summary: None,
-        url: format!("{}404.html", config.base_path),
+        url,
         audience: Vec::new(),
         stage: None,
         last_reviewed: None,
@@ -417,11 +478,21 @@ fn not_found_context(config: &SiteConfig) -> PageContext {
         calculator: false,
         groups: Vec::new(),
         nav: Vec::new(),
+        last_updated: None,
+        last_updated_iso: None,
+        last_updated_source: None,
+        changes: Vec::new(),
+        print_url: None,
+        entries: Vec::new(),
+        chapters: Vec::new(),
+        for_audience: None,
+        feed_url: None,
     }
 }
 
 fn sitemap(config: &SiteConfig, content: &Content) -> String {
-    let mut urls: Vec<&str> = content.pages.iter().map(|p| p.url.as_str()).collect();
+    let extra = generated::listed_urls(config);
+    let mut urls: Vec<&str> = content.pages.iter().map(|p| p.url.as_str()).chain(extra.iter().map(String::as_str)).collect();
     urls.sort_unstable();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for u in urls {

@@ -75,6 +75,10 @@ pub struct Session {
     not_found: Option<Result<String, Diagnostic>>,
     fragments: Vec<Diagnostic>,
     checks: Vec<Diagnostic>,
+    /// Each page's last commit date, read once per load.
+    history: crate::history::History,
+    /// The pages made from other pages (see `generated.rs`), by output path.
+    generated: super::generated::Files,
     /// Output paths changed since the last successful [`Session::update`].
     dirty: BTreeSet<String>,
     /// A full load failed, or reading a file did: the state may be behind
@@ -216,6 +220,7 @@ impl Session {
             .find(|p| shows_glossary(p))
             .and_then(|p| Linker::new(&glossary, p.rel.clone(), format!("{}{}", config.base_path, p.url)));
         diags.extend(check_config_pages(&config, &content));
+        let history = crate::history::History::load(&config.root, &config.content);
 
         let mut s = Session {
             opts: opts.clone(),
@@ -241,6 +246,8 @@ impl Session {
             not_found: None,
             fragments: Vec::new(),
             checks: Vec::new(),
+            history,
+            generated: BTreeMap::new(),
             dirty: BTreeSet::new(),
             stale: false,
         };
@@ -250,6 +257,7 @@ impl Session {
         s.html = vec![None; s.content.pages.len()];
         s.render_html(&all);
         s.not_found = s.render_not_found();
+        s.refresh_generated(None);
         s.run_checks();
         s.dirty.clear();
         Ok(s)
@@ -446,6 +454,16 @@ impl Session {
             return Ok(true);
         }
         self.render_html(&redo);
+        // Print pages show their section's pages: redo those of the sections edited or holding an edit.
+        let sections: BTreeSet<usize> = redo_md
+            .iter()
+            .flat_map(|&i| {
+                let p = &self.content.pages[i];
+                [Some(i), p.parent.as_ref().and_then(|r| self.content.by_rel.get(r).copied())]
+            })
+            .flatten()
+            .collect();
+        self.refresh_generated(if all_html { None } else { Some(&sections) });
         if calls_changed || all_html {
             self.run_checks();
         } else {
@@ -497,6 +515,7 @@ impl Session {
         self.render_html(&all);
         self.not_found = self.render_not_found();
         self.dirty.insert("404.html".into());
+        self.refresh_generated(None);
         self.run_checks();
         Ok(true)
     }
@@ -513,12 +532,12 @@ impl Session {
             return;
         };
         let site = site_context(&self.config, &self.content);
-        let (config, content, rendered) = (&self.config, &self.content, &self.rendered);
+        let (config, content, rendered, history) = (&self.config, &self.content, &self.rendered, &self.history);
         let out: Vec<Result<String, Diagnostic>> = pages
             .par_iter()
             .map(|&i| {
                 let (p, r) = (&content.pages[i], &rendered[i]);
-                let page = page_context(config, content, p, r);
+                let page = page_context(config, content, history, p, r);
                 let site = SiteContext { nav: page.nav.clone(), ..site.clone() };
                 let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page }));
                 let name = match p.kind {
@@ -532,6 +551,34 @@ impl Session {
         for (&i, h) in pages.iter().zip(out) {
             self.html[i] = Some(h);
             self.dirty.insert(format!("{}index.html", self.content.pages[i].url));
+        }
+    }
+
+    /// Makes the generated pages again (print pages only for `sections`
+    /// when given) and marks those that changed dirty.
+    fn refresh_generated(&mut self, sections: Option<&BTreeSet<usize>>) {
+        let Some(templates) = &self.templates else {
+            self.generated.clear();
+            return;
+        };
+        let site = site_context(&self.config, &self.content);
+        let input = super::generated::Input {
+            config: &self.config,
+            content: &self.content,
+            rendered: &self.rendered,
+            history: &self.history,
+            templates,
+            site: &site,
+        };
+        let new = super::generated::render(&input, sections);
+        if sections.is_none() {
+            self.generated.retain(|k, _| new.contains_key(k));
+        }
+        for (path, file) in new {
+            if self.generated.get(&path) != Some(&file) {
+                self.dirty.insert(path.clone());
+                self.generated.insert(path, file);
+            }
         }
     }
 
@@ -612,6 +659,7 @@ impl Session {
                 diags.push(d.clone());
             }
         }
+        diags.extend(self.generated.values().filter_map(|g| g.as_ref().err()).cloned());
         let (errors, mut warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.severity == Severity::Error);
         if !errors.is_empty() {
             let mut all: Vec<Diagnostic> = errors.into_iter().chain(warnings).collect();
@@ -643,6 +691,11 @@ impl Session {
         if let Some((path, bytes)) = &self.rules_json {
             files.push(OutFile { path: path.clone(), bytes: bytes.clone() });
         }
+        for (path, g) in &self.generated {
+            if let Ok(bytes) = g {
+                files.push(OutFile { path: path.clone(), bytes: bytes.clone() });
+            }
+        }
         files.push(OutFile { path: "sitemap.xml".into(), bytes: sitemap(&self.config, &self.content).into_bytes() });
         files.push(OutFile { path: "_headers".into(), bytes: headers().into_bytes() });
         Ok(files)
@@ -658,7 +711,9 @@ impl Session {
                 let url = path.strip_suffix("index.html")?;
                 self.content.pages.iter().position(|p| p.url == url)
             });
-            let bytes = if path == "404.html" {
+            let bytes = if let Some(g) = self.generated.get(path) {
+                g.as_ref().ok().cloned()
+            } else if path == "404.html" {
                 self.not_found.as_ref().and_then(|h| h.as_ref().ok()).map(|h| h.clone().into_bytes())
             } else if let Some(i) = page {
                 self.html[i].as_ref().and_then(|h| h.as_ref().ok()).map(|h| h.clone().into_bytes())
@@ -764,7 +819,8 @@ mod tests {
         let p = site.edit("content/procedures/core-groups.md", "meets soon after", "meets quickly after");
         let u = update(&mut s, &site, &[p]).unwrap();
         assert!(!u.full);
-        assert_eq!(paths(&u), ["procedures/core-groups/index.html"]);
+        // ...and the section's print page, which shows it too.
+        assert_eq!(paths(&u), ["procedures/core-groups/index.html", "procedures/print/index.html"]);
         // Page checks follow the edit (and agree with a fresh build: see `update`).
         let p = site.edit("content/procedures/core-groups.md", "meets quickly after", "meets quickly ([here](cppm.md)) after");
         let u = update(&mut s, &site, &[p]).unwrap();
@@ -781,11 +837,34 @@ mod tests {
         let p = site.edit("content/procedures/core-groups.md", "title: Core groups", "title: Core group meetings");
         let u = update(&mut s, &site, &[p]).unwrap();
         assert!(!u.full);
-        assert_eq!(paths(&u), ["procedures/core-groups/index.html", "procedures/index.html"]);
+        // It is also in its audience's list, its section's print page and (it has change notes) the updates.
+        assert_eq!(
+            paths(&u),
+            [
+                "audiences/practitioners/index.html",
+                "procedures/core-groups/index.html",
+                "procedures/index.html",
+                "procedures/print/index.html",
+                "updates.xml",
+                "updates/index.html"
+            ]
+        );
         // A section's title is in the breadcrumbs of the pages below it.
         let p = site.edit("content/procedures/_index.md", "title: Procedures", "title: Our procedures");
         let u = update(&mut s, &site, &[p]).unwrap();
         assert!(!u.full && u.files.len() > 2, "{:?}", paths(&u));
+    }
+
+    #[test]
+    fn a_change_note_updates_the_page_the_updates_and_the_feed() {
+        let site = Site::new();
+        let mut s = Session::load(&site.opts).unwrap();
+        let p = site.edit("content/procedures/cppm.md", "---\n## Purpose", "changes:\n  - { date: 2026-12-01, note: Purpose rewritten }\n---\n## Purpose");
+        let u = update(&mut s, &site, &[p]).unwrap();
+        assert!(!u.full);
+        assert_eq!(paths(&u), ["procedures/cppm/index.html", "updates.xml", "updates/index.html"], "print pages leave change notes out");
+        let feed = u.files.iter().find(|f| f.path == "updates.xml").unwrap();
+        assert!(String::from_utf8_lossy(&feed.bytes).contains("<updated>2026-12-01T00:00:00Z</updated>"));
     }
 
     #[test]

@@ -35,6 +35,7 @@ invalid_case!(config_key);
 invalid_case!(h1_in_body);
 invalid_case!(duplicate_path);
 invalid_case!(template_error);
+invalid_case!(bad_changes);
 
 #[test]
 fn an_invalid_edit_after_a_good_build_keeps_the_old_site() {
