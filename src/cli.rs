@@ -32,7 +32,8 @@ pub enum Command {
     /// The new site is written beside the old one and swapped in only when
     /// the whole build succeeded: a failed build never changes what was there.
     Build(BuildArgs),
-    /// Check the site: everything `build` does, without writing any file.
+    /// Check the site: everything `build` does, without writing any file,
+    /// then every link of the output (offline; http(s) links with --external).
     Check(CheckArgs),
     /// Create a new file from a template.
     #[command(subcommand)]
@@ -96,6 +97,31 @@ pub struct CheckArgs {
     /// Also print the reading-age figures of every page for families and young people.
     #[arg(long)]
     pub readability: bool,
+    /// Also check http(s) links (each URL once). Failures are warnings
+    /// (errors with --strict). Results are kept in .waymark-link-cache in the
+    /// site folder and reused for --cache-age.
+    #[arg(long)]
+    pub external: bool,
+    /// Seconds to wait for each external link (with --external).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub timeout: u64,
+    /// How long a cached external result is reused, e.g. 1d, 12h, 30m, 0 (with --external).
+    #[arg(long, value_name = "AGE", default_value = "1d", value_parser = parse_age)]
+    pub cache_age: std::time::Duration,
+}
+
+fn parse_age(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = num.parse().map_err(|_| format!("`{s}` is not an age: write e.g. 1d, 12h, 30m or 0"))?;
+    let secs = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 60 * 60,
+        "d" => 24 * 60 * 60,
+        _ => return Err(format!("`{s}` is not an age: write e.g. 1d, 12h, 30m or 0")),
+    };
+    Ok(std::time::Duration::from_secs(n.saturating_mul(secs)))
 }
 
 /// `waymark serve`.
@@ -195,5 +221,16 @@ mod tests {
     fn the_cli_definition_is_consistent() {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn cache_ages_take_a_unit() {
+        use std::time::Duration;
+        assert_eq!(super::parse_age("1d"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(super::parse_age("12h"), Ok(Duration::from_secs(43_200)));
+        assert_eq!(super::parse_age("30m"), Ok(Duration::from_secs(1_800)));
+        assert_eq!(super::parse_age("0"), Ok(Duration::ZERO));
+        assert!(super::parse_age("1w").is_err());
+        assert!(super::parse_age("d").is_err());
     }
 }

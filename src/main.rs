@@ -19,8 +19,8 @@ fn main() -> ExitCode {
         }
         Command::Check(a) => {
             let today = a.site.today.or_else(today);
-            let opts = site::BuildOptions { root, out: None, base_url: a.site.base_url, drafts: a.site.drafts, today };
-            let report = site::check(&opts).map(|r| {
+            let opts = site::BuildOptions { root, out: None, base_url: a.site.base_url.clone(), drafts: a.site.drafts, today };
+            let report = check(&opts, &a).map(|r| {
                 if a.readability {
                     print_readability(&r);
                 }
@@ -90,6 +90,22 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `check`, with the link checker when waymark is built with it.
+#[cfg(feature = "links")]
+fn check(opts: &site::BuildOptions, a: &waymark::cli::CheckArgs) -> Result<site::Report, Failure> {
+    let links = waymark::check::links::Options { external: a.external, timeout: std::time::Duration::from_secs(a.timeout), cache_age: a.cache_age };
+    site::check_with_links(opts, &links)
+}
+
+/// `check` without the link checker (built with `--no-default-features`).
+#[cfg(not(feature = "links"))]
+fn check(opts: &site::BuildOptions, a: &waymark::cli::CheckArgs) -> Result<site::Report, Failure> {
+    if a.external {
+        return Err(Failure::Error(waymark::Error::Usage("--external needs waymark built with the `links` feature (cargo build --features links)".into())));
+    }
+    site::check(opts)
 }
 
 /// Today's date from the system clock (UTC), for review-date checks.

@@ -107,6 +107,28 @@ pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
     Ok(Report { pages: built.pages, files: 0, warnings: built.warnings, out_dir, readability: built.readability })
 }
 
+/// `check` with the link checker (feature `links`): the output is written to
+/// a temporary folder and every link in it checked with lychee-lib; see
+/// [`crate::check::links`].
+#[cfg(feature = "links")]
+pub fn check_with_links(opts: &BuildOptions, links: &crate::check::links::Options) -> Result<Report, Failure> {
+    let session = Session::load(opts)?;
+    let built = session.result()?;
+    let out_dir = out_dir(&built.config, opts);
+    let (content, rendered) = session.pages();
+    let site = crate::check::links::Site { config: &built.config, content, rendered, files: &built.files };
+    let found = crate::check::links::check(&site, links)?;
+    let (errors, warnings): (Vec<_>, Vec<_>) = found.into_iter().partition(|d| d.severity == diag::Severity::Error);
+    let mut warnings = [built.warnings, warnings].concat();
+    if !errors.is_empty() {
+        let mut all = [errors, warnings].concat();
+        dedup_sort(&mut all);
+        return Err(Failure::Content(all));
+    }
+    dedup_sort(&mut warnings);
+    Ok(Report { pages: built.pages, files: 0, warnings, out_dir, readability: built.readability })
+}
+
 /// `build`: renders the site and swaps it into the output folder atomically.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     let built = render_site(opts)?;

@@ -52,6 +52,12 @@ pub fn write_atomically(out: &Path, files: &[OutFile]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Writes `files` into `dir` as they are (the link checker's temporary copy).
+#[cfg(feature = "links")]
+pub(crate) fn write_tree(dir: &Path, files: &[OutFile]) -> Result<(), Error> {
+    write_all(dir, files)
+}
+
 fn write_all(dir: &Path, files: &[OutFile]) -> Result<(), Error> {
     use rayon::prelude::*;
     std::fs::create_dir_all(dir).map_err(io(dir))?;

@@ -5,13 +5,17 @@
 //!   (no browser; the browser gate in `tests/browser` goes further);
 //! - [`plain`]: plain-language lint of pages for families and young people;
 //! - [`hygiene`]: review dates, missing audience or sources, timescales typed
-//!   by hand, rules no page uses.
+//!   by hand, rules no page uses;
+//! - `links` (feature `links`): every link of the output checked with
+//!   lychee-lib, offline (and http(s) links with `--external`); `check` only.
 //!
 //! Every finding is a [`Diagnostic`] at the Markdown source's position where
 //! one exists.
 
 pub mod a11y;
 pub mod hygiene;
+#[cfg(feature = "links")]
+pub mod links;
 pub mod plain;
 
 use crate::config::SiteConfig;

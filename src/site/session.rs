@@ -268,6 +268,13 @@ impl Session {
         &self.config
     }
 
+    /// The pages and their rendered bodies, for the link checker's mapping
+    /// of output links back to the Markdown.
+    #[cfg(feature = "links")]
+    pub(crate) fn pages(&self) -> (&Content, &[Rendered]) {
+        (&self.content, &self.rendered)
+    }
+
     /// The site as `build` would write it, or every problem in it.
     pub fn result(&self) -> Result<Built, Failure> {
         let warnings = self.problems()?;

@@ -7,6 +7,7 @@ mod calculator;
 mod checks;
 mod cli;
 mod invalid;
+mod links;
 mod reader;
 mod serve;
 mod shipped;
