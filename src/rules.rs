@@ -30,9 +30,6 @@ const CODE: &str = "rules";
 pub struct SiteRules {
     rules: Rules,
     path: PathBuf,
-    /// The document as written and the feeds it imports, for [`SiteRules::browser_json`].
-    doc: RulesDoc,
-    imports: Imports,
 }
 
 /// One row of a timescales table: a rule with its words and sources.
@@ -96,7 +93,7 @@ impl SiteRules {
         let mut diags = Vec::new();
         let imports = read_imports(&doc, base, &src, &index, &mut diags);
         match Rules::from_doc(&doc, &imports) {
-            Ok(rules) if diags.is_empty() => Ok(SiteRules { rules, path: shown.to_path_buf(), doc, imports }),
+            Ok(rules) if diags.is_empty() => Ok(SiteRules { rules, path: shown.to_path_buf() }),
             Ok(_) => Err(Failure::Content(diags)),
             Err(errors) => {
                 diags.extend(errors.iter().map(|e| {
@@ -195,27 +192,15 @@ impl SiteRules {
         ))
     }
 
-    /// The rules for the browser calculators: JSON of the form
-    /// `{"rules": RULES, "imports": {FILE: FEED}}`, RULES in the shape of
-    /// rules.yaml and each imported GOV.UK feed cut down to the divisions the
-    /// rules use. `waymark_calculator::load` reads it. Deterministic: the
-    /// file's order is kept and the feeds are sorted by name.
+    /// The rules for the browser calculators, pre-resolved by
+    /// [`timescales::plan::browser_json`]: calendars as explicit non-working
+    /// days for [`timescales::plan::BROWSER_YEARS`], references as indexes,
+    /// each rule's words rendered from the rules file here, so the browser
+    /// module needs no validation and no wording code.
+    /// `waymark_calculator::load` reads it. Deterministic: the file's order
+    /// is kept.
     pub fn browser_json(&self) -> String {
-        let mut imports: BTreeMap<&str, timescales::GovUkFeed> = BTreeMap::new();
-        for (_, cal) in &self.doc.calendars.0 {
-            for spec in &cal.import.0 {
-                let Some((file, division)) = timescales::rules::split_import(spec) else { continue };
-                if let Some(d) = self.imports.files.get(file).and_then(|f| f.get(division)) {
-                    imports.entry(file).or_default().insert(division.to_owned(), d.clone());
-                }
-            }
-        }
-        #[derive(serde::Serialize)]
-        struct Published<'a> {
-            rules: &'a RulesDoc,
-            imports: BTreeMap<&'a str, timescales::GovUkFeed>,
-        }
-        serde_json::to_string(&Published { rules: &self.doc, imports }).expect("rules serialise to JSON")
+        timescales::plan::browser_json(&self.rules, timescales::plan::BROWSER_YEARS)
     }
 
     fn unknown(&self, id: &str) -> String {

@@ -1,8 +1,10 @@
 //! A small JSON reader and writer, so the module carries no serde_json
 //! (which more than doubled its size: 106 KB gzipped with it, 69 KB without).
 //!
-//! The reader accepts RFC 8259 JSON; numbers are kept as their text, since the
-//! rules document has none. The writer escapes strings for JSON.
+//! The reader accepts RFC 8259 JSON; numbers are kept as their text (the
+//! rules hold only small whole numbers, read with `str::parse`). The writer
+//! escapes strings for JSON. Nothing here uses `format!`: core::fmt is one of
+//! the largest things a module can link.
 
 /// A JSON value. Objects keep their order (the rules file's order matters).
 #[derive(Debug, Clone, PartialEq)]
@@ -39,7 +41,12 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err(&self, what: &str) -> String {
-        format!("JSON: {what} at byte {}", self.i)
+        // Built by hand: no `format!` in the module (core::fmt is large).
+        let mut s = String::from("JSON: ");
+        s.push_str(what);
+        s.push_str(" at byte ");
+        push_uint(&mut s, self.i as u64, 1);
+        s
     }
 
     fn ws(&mut self) {
@@ -177,6 +184,18 @@ impl Parser<'_> {
         }
         String::from_utf8(out).map_err(|_| self.err("not UTF-8"))
     }
+}
+
+/// Appends `n` in decimal, zero-padded to at least `width` digits.
+pub fn push_uint(out: &mut String, mut n: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut i = buf.len();
+    while n > 0 || buf.len() - i < width.max(1) {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend(buf[i..].iter().map(|&b| char::from(b)));
 }
 
 /// Appends `s` as a JSON string.

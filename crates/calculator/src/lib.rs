@@ -2,16 +2,21 @@
 //!
 //! A thin [`wasm_bindgen`] wrapper over `timescales` (which stays free of
 //! wasm-bindgen). The rules arrive as data: the JSON that `waymark build`
-//! writes from the site's `rules.yaml` (see [`load`]), so one compiled module
-//! serves every site. `cargo xtask calculator` builds the module and its
-//! JavaScript glue into `themes/default/static/calculator/`.
+//! writes from the validated rules file ([`timescales::plan::browser_json`]:
+//! calendars as explicit non-working days, references resolved to indexes,
+//! the rule in words already rendered from the rules file), so one compiled
+//! module serves every site. `cargo xtask calculator` builds the module and
+//! its JavaScript glue into `themes/default/static/calculator/`.
 //!
-//! Everything the page shows comes from here, counted by the same code as
-//! `waymark dates`: the due dates (ISO and in words, with the weekday), the
-//! rule in words and its source.
+//! The dates are counted by the same code as `waymark dates`
+//! ([`timescales::eval::count`]). To keep the module small it links no
+//! validation, no error wording and no `format!`: the host has done the
+//! first two, and the dates are written out by hand here.
 
-use timescales::doc::{CalculatorDoc, CalendarDoc, DateDoc, EventDoc, GovUkDivision, GovUkEvent, OneOrMany, OrderedMap, OtherSourceDoc, TimescaleDoc};
-use timescales::{EventDates, GovUkFeed, Imports, Rules, RulesDoc};
+use time::Date;
+use timescales::length::{Length, Unit};
+use timescales::plan::{DayTable, Plan, PlanAnchor, PlanShape, PlanTimescale};
+use timescales::Direction;
 use wasm_bindgen::prelude::*;
 
 pub mod json;
@@ -44,220 +49,191 @@ pub struct Due {
     pub long: String,
 }
 
-/// Validates the JSON that `waymark build` publishes into rules: an object
-/// `{"rules": RULES, "imports": {FILE: FEED}}`, where RULES has the shape of
-/// rules.yaml ([`RulesDoc`] as serde writes it) and each FEED is a GOV.UK
-/// `bank-holidays.json` cut down to the divisions the rules import.
-pub fn load(json_text: &str) -> Result<Rules, String> {
-    let (doc, imports) = read_published(&json::parse(json_text)?)?;
-    Rules::from_doc(&doc, &imports).map_err(|errors| {
-        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        format!("rules: {}", list.join("; "))
-    })
+/// A timescale's words, as the host rendered them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Words {
+    /// Id.
+    pub id: String,
+    /// Practitioner name.
+    pub label: String,
+    /// Family name.
+    pub plain: String,
+    /// The rule in practitioner words.
+    pub words: String,
+    /// The rule in family words.
+    pub plain_words: String,
+    /// Sources, joined with "; ".
+    pub source: String,
+}
+
+/// A calculator: indexes into the events and timescales.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Calc {
+    /// Id.
+    pub id: String,
+    /// Events asked for.
+    pub asks: Vec<usize>,
+    /// Events dated the same day as the first asked one.
+    pub same_day: Vec<usize>,
+    /// Timescales shown.
+    pub shows: Vec<usize>,
+    /// Calendar to count in.
+    pub calendar: Option<usize>,
+}
+
+/// The published rules, read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Published {
+    /// Event ids, by index.
+    pub events: Vec<String>,
+    /// What counts.
+    pub plan: Plan,
+    /// Words, by timescale index.
+    pub words: Vec<Words>,
+    /// Calculators.
+    pub calculators: Vec<Calc>,
 }
 
 type Res<T> = Result<T, String>;
 
+fn bad(what: &str) -> String {
+    let mut s = String::from("rules: bad ");
+    s.push_str(what);
+    s
+}
+
 fn obj<'a>(v: &'a Value, what: &str) -> Res<&'a [(String, Value)]> {
     match v {
         Value::Object(o) => Ok(o),
-        _ => Err(format!("{what}: expected an object")),
+        _ => Err(bad(what)),
     }
 }
 
 fn text(v: &Value, what: &str) -> Res<String> {
     match v {
         Value::String(s) => Ok(s.clone()),
-        _ => Err(format!("{what}: expected a string")),
+        _ => Err(bad(what)),
     }
 }
 
-fn opt_text(v: &Value, what: &str) -> Res<Option<String>> {
+fn int(v: &Value, what: &str) -> Res<i64> {
+    match v {
+        Value::Number(n) => n.parse().map_err(|_| bad(what)),
+        _ => Err(bad(what)),
+    }
+}
+
+fn index(v: &Value, what: &str, len: usize) -> Res<usize> {
+    usize::try_from(int(v, what)?).ok().filter(|&i| i < len).ok_or_else(|| bad(what))
+}
+
+fn opt_index(v: &Value, what: &str, len: usize) -> Res<Option<usize>> {
     match v {
         Value::Null => Ok(None),
-        v => text(v, what).map(Some),
-    }
-}
-
-fn texts(v: &Value, what: &str) -> Res<Vec<String>> {
-    match v {
-        Value::Array(a) => a.iter().map(|x| text(x, what)).collect(),
-        Value::String(s) => Ok(vec![s.clone()]),
-        Value::Null => Ok(Vec::new()),
-        _ => Err(format!("{what}: expected a list of strings")),
+        v => index(v, what, len).map(Some),
     }
 }
 
 fn list<T>(v: &Value, what: &str, f: impl Fn(&Value) -> Res<T>) -> Res<Vec<T>> {
     match v {
         Value::Array(a) => a.iter().map(f).collect(),
-        Value::Null => Ok(Vec::new()),
-        _ => Err(format!("{what}: expected a list")),
+        _ => Err(bad(what)),
     }
 }
 
-fn map<T>(v: &Value, what: &str, f: impl Fn(&str, &Value) -> Res<T>) -> Res<OrderedMap<T>> {
-    Ok(OrderedMap(obj(v, what)?.iter().map(|(k, x)| f(k, x).map(|t| (k.clone(), t))).collect::<Res<_>>()?))
+fn field<'a>(o: &'a [(String, Value)], key: &str) -> &'a Value {
+    o.iter().find(|(k, _)| k == key).map_or(&Value::Null, |(_, v)| v)
 }
 
-fn unknown(what: &str, key: &str) -> String {
-    format!("{what}: unknown key `{key}`")
-}
-
-fn read_published(v: &Value) -> Res<(RulesDoc, Imports)> {
-    let mut doc = RulesDoc::default();
-    let mut imports = Imports::default();
-    for (k, x) in obj(v, "published rules")? {
-        match k.as_str() {
-            "rules" => doc = read_doc(x)?,
-            "imports" => {
-                for (file, feed) in obj(x, "imports")? {
-                    imports.files.insert(file.clone(), read_feed(feed)?);
-                }
-            }
-            _ => return Err(unknown("published rules", k)),
+/// Reads the JSON that `waymark build` publishes
+/// ([`timescales::plan::browser_json`]).
+pub fn load(json_text: &str) -> Res<Published> {
+    let top = json::parse(json_text)?;
+    let top = obj(&top, "document")?;
+    let events = list(field(top, "events"), "events", |v| text(v, "event"))?;
+    let calendars = list(field(top, "calendars"), "calendars", |c| {
+        let c = obj(c, "calendar")?;
+        let first = i32::try_from(int(field(c, "first"), "first")?).map_err(|_| bad("first"))?;
+        let last = i32::try_from(int(field(c, "last"), "last")?).map_err(|_| bad("last"))?;
+        let mut weekend = [false; 7];
+        for d in list(field(c, "weekend"), "weekend", |d| index(d, "weekend", 7))? {
+            weekend[d] = true;
         }
+        let holidays = list(field(c, "holidays"), "holidays", |d| {
+            i32::try_from(int(d, "holidays")?).ok().and_then(|d| first.checked_add(d)).ok_or_else(|| bad("holidays"))
+        })?;
+        Ok(DayTable { first, last, weekend, holidays })
+    })?;
+    let ts_values = match field(top, "timescales") {
+        Value::Array(a) => a.as_slice(),
+        _ => return Err(bad("timescales")),
+    };
+    let n_ts = ts_values.len();
+    let n_ev = events.len();
+    let mut timescales = Vec::new();
+    let mut words = Vec::new();
+    for t in ts_values {
+        let t = obj(t, "timescale")?;
+        let s = |k: &str| text(field(t, k), k);
+        words.push(Words { id: s("id")?, label: s("label")?, plain: s("plain")?, words: s("words")?, plain_words: s("plain_words")?, source: s("source")? });
+        let anchor = || -> Res<PlanAnchor> {
+            let a = index(field(t, "anchor"), "anchor", n_ev + n_ts)?;
+            Ok(if a < n_ev { PlanAnchor::Event(a) } else { PlanAnchor::Timescale(a - n_ev) })
+        };
+        let length = || -> Res<Length> {
+            let n = u32::try_from(int(field(t, "n"), "n")?).map_err(|_| bad("n"))?;
+            let unit = *Unit::ALL.get(index(field(t, "unit"), "unit", 4)?).ok_or_else(|| bad("unit"))?;
+            Ok(Length { n, unit })
+        };
+        let shape = match int(field(t, "kind"), "kind")? {
+            0 => PlanShape::Within { anchor: anchor()?, direction: Direction::After, length: length()? },
+            1 => PlanShape::Within { anchor: anchor()?, direction: Direction::Before, length: length()? },
+            2 => PlanShape::Every { anchor: anchor()?, length: length()? },
+            3 => PlanShape::EarliestOf(list(field(t, "of"), "of", |i| index(i, "of", n_ts))?),
+            _ => return Err(bad("kind")),
+        };
+        timescales.push(PlanTimescale { shape, calendar: opt_index(field(t, "calendar"), "calendar", calendars.len())? });
     }
-    Ok((doc, imports))
+    let mut calculators = Vec::new();
+    for (id, c) in obj(field(top, "calculators"), "calculators")? {
+        let c = obj(c, "calculator")?;
+        let events_of = |k: &str| list(field(c, k), k, |e| index(e, k, n_ev));
+        calculators.push(Calc {
+            id: id.clone(),
+            asks: events_of("asks")?,
+            same_day: events_of("same_day")?,
+            shows: list(field(c, "shows"), "shows", |i| index(i, "shows", n_ts))?,
+            calendar: opt_index(field(c, "calendar"), "calendar", calendars.len())?,
+        });
+    }
+    Ok(Published { events, plan: Plan { calendars, timescales }, words, calculators })
 }
 
-fn read_doc(v: &Value) -> Res<RulesDoc> {
-    let mut doc = RulesDoc::default();
-    for (k, x) in obj(v, "rules")? {
-        match k.as_str() {
-            "calendar" => doc.calendar = opt_text(x, k)?,
-            "calendars" => doc.calendars = map(x, k, read_calendar)?,
-            "events" => doc.events = map(x, k, read_event)?,
-            "timescales" => doc.timescales = map(x, k, read_timescale)?,
-            "calculators" => doc.calculators = map(x, k, read_calculator)?,
-            _ => return Err(unknown("rules", k)),
-        }
-    }
-    Ok(doc)
+const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const MONTHS: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/// `YYYY-MM-DD` (as `timescales::date::iso`, without `format!`).
+pub fn iso(date: Date) -> String {
+    let mut s = String::with_capacity(10);
+    json::push_uint(&mut s, date.year().unsigned_abs().into(), 4);
+    s.push('-');
+    json::push_uint(&mut s, u8::from(date.month()).into(), 2);
+    s.push('-');
+    json::push_uint(&mut s, date.day().into(), 2);
+    s
 }
 
-fn read_calendar(id: &str, v: &Value) -> Res<CalendarDoc> {
-    let mut c = CalendarDoc::default();
-    for (k, x) in obj(v, id)? {
-        match k.as_str() {
-            "extends" => c.extends = opt_text(x, k)?,
-            "weekend" => c.weekend = if *x == Value::Null { None } else { Some(texts(x, k)?) },
-            "holidays" => c.holidays = OneOrMany(texts(x, k)?),
-            "dates" => {
-                c.dates = list(x, k, |d| {
-                    let mut date = String::new();
-                    let mut name = String::new();
-                    for (dk, dx) in obj(d, "dates")? {
-                        match dk.as_str() {
-                            "date" => date = text(dx, dk)?,
-                            "name" => name = text(dx, dk)?,
-                            _ => return Err(unknown("dates", dk)),
-                        }
-                    }
-                    Ok(DateDoc { date, name })
-                })?
-            }
-            "not_holidays" => c.not_holidays = texts(x, k)?,
-            "import" => c.import = OneOrMany(texts(x, k)?),
-            _ => return Err(unknown(id, k)),
-        }
-    }
-    Ok(c)
-}
-
-fn read_event(id: &str, v: &Value) -> Res<EventDoc> {
-    let mut e = EventDoc { label: String::new(), plain: String::new(), note: None };
-    for (k, x) in obj(v, id)? {
-        match k.as_str() {
-            "label" => e.label = text(x, k)?,
-            "plain" => e.plain = text(x, k)?,
-            "note" => e.note = opt_text(x, k)?,
-            _ => return Err(unknown(id, k)),
-        }
-    }
-    Ok(e)
-}
-
-fn read_timescale(id: &str, v: &Value) -> Res<TimescaleDoc> {
-    let mut t = TimescaleDoc::default();
-    for (k, x) in obj(v, id)? {
-        match k.as_str() {
-            "label" => t.label = text(x, k)?,
-            "plain" => t.plain = text(x, k)?,
-            "after" => t.after = opt_text(x, k)?,
-            "before" => t.before = opt_text(x, k)?,
-            "within" => t.within = opt_text(x, k)?,
-            "every" => t.every = opt_text(x, k)?,
-            "earliest_of" => t.earliest_of = if *x == Value::Null { None } else { Some(texts(x, k)?) },
-            "calendar" => t.calendar = opt_text(x, k)?,
-            "source" => t.source = OneOrMany(texts(x, k)?),
-            "note" => t.note = opt_text(x, k)?,
-            "wording" => t.wording = opt_text(x, k)?,
-            "plain_wording" => t.plain_wording = opt_text(x, k)?,
-            "other_sources" => {
-                t.other_sources = list(x, k, |o| {
-                    let mut out = OtherSourceDoc { source: String::new(), within: None, every: None, note: None };
-                    for (ok, ox) in obj(o, "other_sources")? {
-                        match ok.as_str() {
-                            "source" => out.source = text(ox, ok)?,
-                            "within" => out.within = opt_text(ox, ok)?,
-                            "every" => out.every = opt_text(ox, ok)?,
-                            "note" => out.note = opt_text(ox, ok)?,
-                            _ => return Err(unknown("other_sources", ok)),
-                        }
-                    }
-                    Ok(out)
-                })?
-            }
-            _ => return Err(unknown(id, k)),
-        }
-    }
-    Ok(t)
-}
-
-fn read_calculator(id: &str, v: &Value) -> Res<CalculatorDoc> {
-    let mut c = CalculatorDoc { title: String::new(), asks: OneOrMany::default(), shows: Vec::new(), same_day: Vec::new(), calendar: None };
-    for (k, x) in obj(v, id)? {
-        match k.as_str() {
-            "title" => c.title = text(x, k)?,
-            "asks" => c.asks = OneOrMany(texts(x, k)?),
-            "shows" => c.shows = texts(x, k)?,
-            "same_day" => c.same_day = texts(x, k)?,
-            "calendar" => c.calendar = opt_text(x, k)?,
-            _ => return Err(unknown(id, k)),
-        }
-    }
-    Ok(c)
-}
-
-fn read_feed(v: &Value) -> Res<GovUkFeed> {
-    let mut feed = GovUkFeed::new();
-    for (name, d) in obj(v, "feed")? {
-        let mut div = GovUkDivision { division: name.clone(), events: Vec::new() };
-        for (k, x) in obj(d, name)? {
-            match k.as_str() {
-                "division" => div.division = text(x, k)?,
-                "events" => {
-                    div.events = list(x, k, |e| {
-                        let mut ev = GovUkEvent { title: String::new(), date: String::new(), notes: String::new(), bunting: false };
-                        for (ek, ex) in obj(e, "events")? {
-                            match ek.as_str() {
-                                "title" => ev.title = text(ex, ek)?,
-                                "date" => ev.date = text(ex, ek)?,
-                                "notes" => ev.notes = text(ex, ek)?,
-                                "bunting" => ev.bunting = *ex == Value::Bool(true),
-                                _ => {}
-                            }
-                        }
-                        Ok(ev)
-                    })?
-                }
-                _ => {}
-            }
-        }
-        feed.insert(name.clone(), div);
-    }
-    Ok(feed)
+/// `Monday 4 January 2027` (as `timescales::date::long`, without `format!`).
+pub fn long(date: Date) -> String {
+    let mut s = String::from(WEEKDAYS[usize::from(date.weekday().number_days_from_monday())]);
+    s.push(' ');
+    json::push_uint(&mut s, date.day().into(), 1);
+    s.push(' ');
+    s.push_str(MONTHS[usize::from(u8::from(date.month())) - 1]);
+    s.push(' ');
+    json::push_uint(&mut s, date.year().unsigned_abs().into(), 1);
+    s
 }
 
 /// The rows as JSON: `[{"id", "label", "words", "source", "dates": [{"iso", "long"}], "set_by"}]`.
@@ -298,32 +274,38 @@ pub fn rows_json(rows: &[Row]) -> String {
 /// The dates of calculator `id` for the asked events (`event=YYYY-MM-DD`
 /// pairs), `series` dates of each repeating timescale, in family words if
 /// `plain`.
-pub fn compute(rules: &Rules, id: &str, asked: &[(String, String)], plain: bool, series: u32) -> Result<Vec<Row>, String> {
-    let calc = rules.calculator(id).ok_or_else(|| format!("no calculator `{id}`"))?;
-    let mut events = EventDates::new();
+pub fn compute(rules: &Published, id: &str, asked: &[(String, String)], plain: bool, series: u32) -> Result<Vec<Row>, String> {
+    let calc = rules.calculators.iter().find(|c| c.id == id).ok_or("no such calculator")?;
+    let mut events: Vec<Option<Date>> = vec![None; rules.events.len()];
     for (event, text) in asked {
-        let date = timescales::date::parse_iso(text).ok_or_else(|| format!("`{text}` is not YYYY-MM-DD"))?;
-        events.set(event, date);
+        let date = timescales::date::parse_iso(text).ok_or("a date is not YYYY-MM-DD")?;
+        if let Some(i) = rules.events.iter().position(|e| e == event) {
+            events[i] = Some(date);
+        }
     }
-    calc.fill(&mut events);
-    let cal = calc.calendar.as_deref();
-    let name = |tid: &str| rules.timescale(tid).map(|t| if plain { t.plain.clone() } else { t.label.clone() }).unwrap_or_default();
+    if let Some(date) = calc.asks.first().and_then(|&a| events[a]) {
+        for &e in &calc.same_day {
+            events[e] = Some(date);
+        }
+    }
+    let name = |w: &Words| if plain { w.plain.clone() } else { w.label.clone() };
+    let out_of_range = |_| String::from("these dates cannot be counted");
     calc.shows
         .iter()
-        .map(|tid| {
-            let t = rules.timescale(tid).ok_or_else(|| format!("no timescale `{tid}`"))?;
-            let (dates, set_by) = if t.repeats() {
-                (rules.series(tid, &events, cal, series.max(1)).map_err(|e| e.to_string())?, None)
+        .map(|&t| {
+            let w = &rules.words[t];
+            let (dates, set_by) = if matches!(rules.plan.timescales[t].shape, PlanShape::Every { .. }) {
+                (rules.plan.series(t, &events, calc.calendar, series.max(1)).map_err(out_of_range)?, None)
             } else {
-                let out = rules.explain(tid, &events, cal).map_err(|e| e.to_string())?;
-                (vec![out.date], out.set_by.map(|s| name(&s)))
+                let (date, set_by) = rules.plan.due(t, &events, calc.calendar).map_err(out_of_range)?;
+                (vec![date], set_by.map(|s| name(&rules.words[s])))
             };
             Ok(Row {
-                id: t.id.clone(),
-                label: name(tid),
-                words: rules.describe(tid, plain).unwrap_or_default(),
-                source: t.sources.join("; "),
-                dates: dates.into_iter().map(|d| Due { iso: timescales::date::iso(d), long: timescales::date::long(d) }).collect(),
+                id: w.id.clone(),
+                label: name(w),
+                words: if plain { w.plain_words.clone() } else { w.words.clone() },
+                source: w.source.clone(),
+                dates: dates.into_iter().map(|d| Due { iso: iso(d), long: long(d) }).collect(),
                 set_by,
             })
         })
@@ -333,7 +315,7 @@ pub fn compute(rules: &Rules, id: &str, asked: &[(String, String)], plain: bool,
 /// The rules, loaded once per page.
 #[wasm_bindgen]
 pub struct Engine {
-    rules: Rules,
+    rules: Published,
 }
 
 #[wasm_bindgen]
@@ -357,27 +339,56 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use timescales::{EventDates, Imports, Rules, RulesDoc};
 
-    const RULES: &str = r#"{"rules":{"calendar":"s","calendars":{"s":{"holidays":"scotland"}},
-        "events":{"m":{"label":"the meeting","plain":"the meeting"}},
-        "timescales":{"a":{"label":"the first","plain":"the first one","after":"m","within":"15 calendar days","source":"X"},
-                      "b":{"label":"later ones","plain":"later ones","after":"a","every":"4 weeks","source":["Y","Z"]}},
-        "calculators":{"c":{"title":"T","asks":"m","shows":["a","b"]}}}}"#;
+    const RULES: &str = r#"{"calendar":"s","calendars":{"s":{"holidays":"scotland"}},
+        "events":{"m":{"label":"the meeting","plain":"the meeting"},"r":{"label":"registration","plain":"registration"}},
+        "timescales":{"a":{"label":"the first","plain":"the first one","after":"r","within":"15 calendar days","source":"X"},
+                      "b":{"label":"later ones","plain":"later ones","after":"a","every":"4 weeks","source":["Y","Z"]},
+                      "w":{"label":"w","plain":"w","after":"m","within":"10 working days","source":"X"},
+                      "e":{"label":"either","plain":"either","earliest_of":["a","w"],"source":"X"}},
+        "calculators":{"c":{"title":"T","asks":"m","same_day":["r"],"shows":["a","b","e"]}}}"#;
+
+    fn rules() -> (Rules, Published) {
+        let doc: RulesDoc = serde_json::from_str(RULES).unwrap();
+        let rules = Rules::from_doc(&doc, &Imports::default()).unwrap();
+        let published = load(&timescales::plan::browser_json(&rules, timescales::plan::BROWSER_YEARS)).unwrap();
+        (rules, published)
+    }
 
     #[test]
     fn computes_dates_words_and_sources() {
-        let rules = load(RULES).unwrap();
+        let (_, rules) = rules();
         let rows = compute(&rules, "c", &[("m".into(), "2026-12-23".into())], false, 3).unwrap();
         assert_eq!(rows[0].dates, vec![Due { iso: "2027-01-07".into(), long: "Thursday 7 January 2027".into() }]);
-        assert_eq!(rows[0].words, "within 15 calendar days of the meeting");
+        assert_eq!(rows[0].words, "within 15 calendar days of registration");
         assert_eq!(rows[1].dates.len(), 3);
         assert_eq!(rows[1].source, "Y; Z");
+        assert_eq!(rows[2].set_by.as_deref(), Some("the first"));
         let plain = compute(&rules, "c", &[("m".into(), "2026-12-23".into())], true, 1).unwrap();
         assert_eq!(plain[0].label, "the first one");
         assert!(compute(&rules, "c", &[("m".into(), "2026-13-23".into())], false, 1).is_err());
-        assert!(load("{\"rules\":{\"x\":1}}").unwrap_err().contains("unknown key `x`"));
+        assert!(compute(&rules, "c", &[("m".into(), "2070-01-05".into())], false, 1).is_err());
+        assert!(load("{\"events\":1}").is_err());
         let json = rows_json(&rows);
-        assert!(json.starts_with(r#"[{"id":"a","label":"the first","words":"within 15 calendar days of the meeting","source":"X","dates":[{"iso":"2027-01-07","long":"Thursday 7 January 2027"}],"set_by":null}"#), "{json}");
-        assert!(matches!(json::parse(&json), Ok(Value::Array(a)) if a.len() == 2));
+        assert!(json.starts_with(r#"[{"id":"a","label":"the first","words":"within 15 calendar days of registration","source":"X","dates":[{"iso":"2027-01-07","long":"Thursday 7 January 2027"}],"set_by":null}"#), "{json}");
+        assert!(matches!(json::parse(&json), Ok(Value::Array(a)) if a.len() == 3));
+    }
+
+    #[test]
+    fn agrees_with_the_rules_and_the_host_words() {
+        let (host, rules) = rules();
+        let mut day = Date::from_calendar_date(2025, time::Month::January, 1).unwrap();
+        while day.year() < 2031 {
+            let rows = compute(&rules, "c", &[("m".into(), iso(day))], false, 3).unwrap();
+            let events = EventDates::new().with("m", day).with("r", day);
+            for row in &rows {
+                let want = host.series(&row.id, &events, Some("s"), 3).unwrap();
+                let want: Vec<Due> = want.into_iter().map(|d| Due { iso: timescales::date::iso(d), long: timescales::date::long(d) }).collect();
+                assert_eq!(row.dates, want, "{} from {day}", row.id);
+                assert_eq!(row.words, host.describe(&row.id, false).unwrap());
+            }
+            day = day.next_day().unwrap();
+        }
     }
 }

@@ -246,6 +246,11 @@ impl Calendar {
         &self.name
     }
 
+    /// Its weekend days, Monday = index 0.
+    pub fn weekend(&self) -> [bool; 7] {
+        self.weekend
+    }
+
     /// The built-in rule sets it uses.
     pub fn builtins(&self) -> &[BuiltIn] {
         &self.builtins

@@ -417,8 +417,66 @@ impl Ctx<'_> {
     }
 }
 
+/// Which days count, for [`count`]: a resolved [`Calendar`], or the
+/// pre-computed day table the browser gets ([`crate::plan::DayTable`]).
+pub trait WorkingDays {
+    /// Is the day with this Julian day number a working day? An error for a
+    /// day the calendar cannot answer for.
+    fn working(&self, jd: i32) -> Result<bool, EvalError>;
+    /// Why `date` is not a working day (for explanations only).
+    fn reason(&self, _date: Date) -> Option<NonWorking> {
+        None
+    }
+}
+
+impl WorkingDays for Calendar {
+    #[inline]
+    fn working(&self, jd: i32) -> Result<bool, EvalError> {
+        Ok(self.is_working_jd(jd))
+    }
+    fn reason(&self, date: Date) -> Option<NonWorking> {
+        self.non_working(date)
+    }
+}
+
+/// Where [`count`] reports its steps. With [`Silent`] every step, and the
+/// code that words it, compiles away (the browser module has none of it).
+pub trait Tracer {
+    /// Does anyone want the steps?
+    fn on(&self) -> bool;
+    /// Records a step.
+    fn push(&mut self, step: impl FnOnce() -> Step);
+}
+
+impl Tracer for Trace<'_> {
+    fn on(&self) -> bool {
+        self.is_some()
+    }
+    fn push(&mut self, step: impl FnOnce() -> Step) {
+        note(self, step);
+    }
+}
+
+/// No steps wanted.
+pub struct Silent;
+
+impl Tracer for Silent {
+    #[inline(always)]
+    fn on(&self) -> bool {
+        false
+    }
+    #[inline(always)]
+    fn push(&mut self, _step: impl FnOnce() -> Step) {}
+}
+
 /// Counts `length` from `start` in `cal` by the counting conventions.
 pub fn count_from(cal: &Calendar, start: Date, length: Length, direction: Direction, trace: &mut Trace<'_>) -> Result<Date, EvalError> {
+    count(cal, start, length, direction, trace)
+}
+
+/// [`count_from`] for any [`WorkingDays`] and [`Tracer`]: the one counting
+/// code that `waymark dates`, the pages and the browser all run.
+pub fn count<C: WorkingDays + ?Sized, T: Tracer>(cal: &C, start: Date, length: Length, direction: Direction, trace: &mut T) -> Result<Date, EvalError> {
     let sign: i64 = match direction {
         Direction::After => 1,
         Direction::Before => -1,
@@ -431,47 +489,47 @@ pub fn count_from(cal: &Calendar, start: Date, length: Length, direction: Direct
             let mut left = length.n;
             while left > 0 {
                 jd = jd.checked_add(step).ok_or(EvalError::OutOfRange)?;
-                if cal.is_working_jd(jd) {
+                if cal.working(jd)? {
                     left -= 1;
-                } else if trace.is_some() {
+                } else if trace.on() {
                     let date = Date::from_julian_day(jd).map_err(|_| EvalError::OutOfRange)?;
-                    if let Some(reason) = cal.non_working(date) {
-                        note(trace, || Step::Skipped { date, reason });
+                    if let Some(reason) = cal.reason(date) {
+                        trace.push(|| Step::Skipped { date, reason });
                     }
                 }
             }
             let date = Date::from_julian_day(jd).map_err(|_| EvalError::OutOfRange)?;
-            note(trace, || Step::WorkingDay { n: length.n, direction, date });
+            trace.push(|| Step::WorkingDay { n: length.n, direction, date });
             return Ok(date);
         }
         Unit::CalendarDays | Unit::Weeks | Unit::WorkingDays => {
             let days = i64::from(length.n) * if length.unit == Unit::Weeks { 7 } else { 1 };
             let date = add_days(start, sign * days).ok_or(EvalError::OutOfRange)?;
-            note(trace, || Step::Counted { length, direction, date, clamped_from: None });
+            trace.push(|| Step::Counted { length, direction, date, clamped_from: None });
             date
         }
         Unit::Months => {
             let (date, clamped) = add_months(start, sign * i64::from(length.n)).ok_or(EvalError::OutOfRange)?;
-            note(trace, || Step::Counted { length, direction, date, clamped_from: clamped.then_some(start.day()) });
+            trace.push(|| Step::Counted { length, direction, date, clamped_from: clamped.then_some(start.day()) });
             date
         }
     };
     // Never later than the rule allows: a non-working landing day moves back.
     let mut jd = landed.to_julian_day();
-    while !cal.is_working_jd(jd) {
-        if trace.is_some() {
+    while !cal.working(jd)? {
+        if trace.on() {
             let date = Date::from_julian_day(jd).map_err(|_| EvalError::OutOfRange)?;
-            if let Some(reason) = cal.non_working(date) {
-                note(trace, || Step::Skipped { date, reason });
+            if let Some(reason) = cal.reason(date) {
+                trace.push(|| Step::Skipped { date, reason });
             }
         }
         jd = jd.checked_sub(1).ok_or(EvalError::OutOfRange)?;
     }
     let date = Date::from_julian_day(jd).map_err(|_| EvalError::OutOfRange)?;
     if date == landed {
-        note(trace, || Step::Stands { date });
+        trace.push(|| Step::Stands { date });
     } else {
-        note(trace, || Step::MovedBack { from: landed, to: date });
+        trace.push(|| Step::MovedBack { from: landed, to: date });
     }
     Ok(date)
 }

@@ -16,6 +16,7 @@ pub mod doc;
 pub mod error;
 pub mod eval;
 pub mod length;
+pub mod plan;
 pub mod rules;
 
 pub use calendar::{BuiltIn, Calendar, Holiday, NonWorking};
