@@ -110,6 +110,9 @@ async function calculatorPages(root) {
   const byId = new Map();
   for (const file of await htmlFiles(root)) {
     const html = await readFile(path.join(root, file), 'utf8');
+    // Only pages that load the calculator script are interactive; a section's
+    // print page carries the same markup for its no-JavaScript wording.
+    if (!/\/js\/calculator\.[0-9a-f]+\.js"/.test(html)) continue;
     for (const m of html.matchAll(/data-wm-calculator="([^"]+)"/g)) {
       if (!byId.has(m[1])) byId.set(m[1], urlPathFor(file));
     }
