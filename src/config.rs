@@ -337,10 +337,7 @@ fn toml_diagnostic(src: &SourceMap, e: &toml::de::Error) -> Diagnostic {
     let message = e.message().trim().to_owned();
     match crate::yaml::parse_unknown_field(&message) {
         Some((key, allowed)) => {
-            let help = match diag::suggest(&key, allowed.iter().map(String::as_str)) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("allowed keys here: {}", allowed.join(", ")),
-            };
+            let help = diag::suggest_help(&key, allowed.iter().map(String::as_str), "allowed keys here");
             Diagnostic::error("config", format!("unknown key `{key}` in site.toml"))
                 .at(src, offset)
                 .with_help(help)

@@ -329,25 +329,23 @@ pub fn parse_page(
         if config.audience(a).is_none() {
             let mut path = yaml::keys(&["audience"]);
             path.push(yaml::Seg::Index(i));
-            let mut d = Diagnostic::error("front-matter", format!("unknown audience `{a}`")).at(&src, at(path));
             let ids = config.audiences.iter().map(|a| a.id.as_str());
-            d = match crate::diag::suggest(a, ids.clone()) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help(format!("audiences in site.toml: {}", ids.collect::<Vec<_>>().join(", "))),
-            };
-            diags.push(d);
+            diags.push(
+                Diagnostic::error("front-matter", format!("unknown audience `{a}`"))
+                    .at(&src, at(path))
+                    .with_help(crate::diag::suggest_help(a, ids, "audiences in site.toml")),
+            );
         }
     }
     if let Some(stage) = &front.stage
         && config.stage(stage).is_none()
     {
         let ids = config.stages.iter().map(|s| s.id.as_str());
-        let mut d = Diagnostic::error("front-matter", format!("unknown stage `{stage}`")).at(&src, at(yaml::keys(&["stage"])));
-        d = match crate::diag::suggest(stage, ids.clone()) {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
-            None => d.with_help(format!("stages in site.toml: {}", ids.collect::<Vec<_>>().join(", "))),
-        };
-        diags.push(d);
+        diags.push(
+            Diagnostic::error("front-matter", format!("unknown stage `{stage}`"))
+                .at(&src, at(yaml::keys(&["stage"])))
+                .with_help(crate::diag::suggest_help(stage, ids, "stages in site.toml")),
+        );
     }
     if let (Some(r), Some(d)) = (front.last_reviewed, front.review_due)
         && d < r

@@ -225,6 +225,16 @@ impl SourceMap {
     }
 }
 
+/// Help for a name that is not one of `valid`: the nearest valid name if one
+/// is close enough, otherwise the whole list after `listed` ("allowed keys
+/// here", "stages in site.toml").
+pub fn suggest_help<'a>(wrong: &str, valid: impl IntoIterator<Item = &'a str> + Clone, listed: &str) -> String {
+    match suggest(wrong, valid.clone()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("{listed}: {}", valid.into_iter().collect::<Vec<_>>().join(", ")),
+    }
+}
+
 /// Suggests the closest valid name for a misspelt one, if any is close enough.
 pub fn suggest<'a>(wrong: &str, valid: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     valid
@@ -304,6 +314,12 @@ mod tests {
             d.render_human(),
             "content/a.md:3:1: error[front-matter]: unknown key `titel`\n  |\n3 | titel: y\n  | ^\n  = help: did you mean `title`?"
         );
+    }
+
+    #[test]
+    fn help_names_the_nearest_or_lists_them_all() {
+        assert_eq!(suggest_help("titel", ["title", "summary"], "allowed keys here"), "did you mean `title`?");
+        assert_eq!(suggest_help("zzz", ["title", "summary"], "allowed keys here"), "allowed keys here: title, summary");
     }
 
     #[test]

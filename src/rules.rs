@@ -244,10 +244,7 @@ fn shape_errors(text: &str, src: &SourceMap, index: &KeyIndex) -> Vec<Diagnostic
                 Some((key, allowed)) => {
                     let mut p = rule_path.clone();
                     p.push(Seg::Key(key.clone()));
-                    let help = match diag::suggest(&key, allowed.iter().map(String::as_str)) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("allowed keys here: {}", allowed.join(", ")),
-                    };
+                    let help = diag::suggest_help(&key, allowed.iter().map(String::as_str), "allowed keys here");
                     (format!("unknown key `{key}`"), index.key(&p), Some(help))
                 }
                 None => (format!("{message} in `{id}`"), index.key(&rule_path), None),

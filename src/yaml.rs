@@ -34,11 +34,7 @@ impl YamlError {
             None => d.at(src, base),
         };
         if let Some((key, allowed)) = self.unknown_key {
-            let help = match diag::suggest(&key, allowed.iter().map(String::as_str)) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("allowed keys here: {}", allowed.join(", ")),
-            };
-            d = d.with_help(help);
+            d = d.with_help(diag::suggest_help(&key, allowed.iter().map(String::as_str), "allowed keys here"));
         }
         d
     }
