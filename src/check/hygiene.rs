@@ -64,6 +64,17 @@ fn called_ids(call: &str) -> Option<&str> {
 /// Runs the hygiene checks.
 pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Each rule's figure as (number, unit), worked out once for all pages.
+    let known: Vec<((u32, &str), String)> = input
+        .rules
+        .map(|rules| {
+            rules
+                .rows()
+                .into_iter()
+                .filter_map(|row| Some((rule_figure(&rules.figure(&row.id, false).ok()?)?, row.id)))
+                .collect()
+        })
+        .unwrap_or_default();
     for (page, r) in input.content.pages.iter().zip(input.rendered) {
         let f = &page.front;
         let at_key = |key: &str| {
@@ -85,12 +96,7 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
         if f.sources.is_empty() {
             out.push(Diagnostic::warning("missing-sources", "this page names no sources").at(&page.src, page.yaml_start).with_help("add `sources:` with the guidance or procedure the page is based on"));
         }
-        if let Some(rules) = input.rules {
-            let known: Vec<((u32, &str), String)> = rules
-                .rows()
-                .into_iter()
-                .filter_map(|row| Some((rule_figure(&rules.figure(&row.id, false).ok()?)?, row.id)))
-                .collect();
+        if input.rules.is_some() {
             for b in &r.blocks {
                 for (_, n, unit) in figures(&b.authored) {
                     if let Some((_, id)) = known.iter().find(|((kn, ku), _)| *kn == n && *ku == unit) {
