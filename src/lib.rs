@@ -52,6 +52,8 @@ pub mod history;
 pub mod html;
 pub mod markdown;
 pub mod render;
+#[cfg(feature = "search")]
+pub mod search;
 pub mod site;
 pub mod theme;
 pub mod timescale_table;

@@ -223,6 +223,10 @@ struct SiteContext {
     /// The "Updates" page and its Atom feed.
     updates_url: String,
     feed_url: String,
+    /// The search page, and where the search index is (None when waymark
+    /// was built without search: the page then lists every page only).
+    search_url: String,
+    search_index_url: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -310,6 +314,16 @@ struct PageContext {
     /// An audience list page: the audience it lists.
     for_audience: Option<AudienceRef>,
     feed_url: Option<String>,
+    /// The search page: every page, by audience and then by stage.
+    by_audience: Vec<AudienceGroups>,
+    /// The search page: the stages some page is at, in site.toml's order.
+    stages: Vec<StageRef>,
+}
+
+#[derive(Serialize)]
+struct AudienceGroups {
+    audience: AudienceRef,
+    groups: Vec<Group>,
 }
 
 #[derive(Serialize, Clone)]
@@ -347,6 +361,8 @@ fn site_context(config: &SiteConfig, content: &Content) -> SiteContext {
         audiences: config.audiences.iter().map(|a| audience_ref(config, content, &a.id)).collect(),
         updates_url: format!("{}{}", config.base_path, generated::UPDATES_URL),
         feed_url: format!("{}{}", config.base_path, generated::FEED_PATH),
+        search_url: format!("{}{}", config.base_path, generated::SEARCH_URL),
+        search_index_url: cfg!(feature = "search").then(|| format!("{}pagefind/", config.base_path)),
     }
 }
 
@@ -424,6 +440,8 @@ fn page_context(config: &SiteConfig, content: &Content, history: &crate::history
         chapters: Vec::new(),
         for_audience: None,
         feed_url: None,
+        by_audience: Vec::new(),
+        stages: Vec::new(),
     }
 }
 
@@ -509,6 +527,8 @@ fn blank_context(kind: &'static str, title: String, url: String) -> PageContext 
         chapters: Vec::new(),
         for_audience: None,
         feed_url: None,
+        by_audience: Vec::new(),
+        stages: Vec::new(),
     }
 }
 

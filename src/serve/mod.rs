@@ -173,6 +173,11 @@ impl Preview {
                     self.warnings = warnings;
                 }
                 let n = changed_out.len();
+                // The search index follows the pages, once they are served.
+                #[cfg(feature = "search")]
+                if !full {
+                    self.refresh_search();
+                }
                 if changed.is_empty() {
                     println!("built {pages} pages in {ms:.0} ms");
                 } else {
@@ -194,6 +199,29 @@ impl Preview {
             }
         }
         let _ = std::io::stdout().flush();
+    }
+
+    /// Makes the search index again after an incremental rebuild that
+    /// changed a page, and serves it in place of the old one.
+    #[cfg(feature = "search")]
+    fn refresh_search(&mut self) {
+        let Some(session) = self.session.as_ref().filter(|s| s.search_stale()) else { return };
+        match session.search_files() {
+            Ok(files) => {
+                let site = self.shared.site();
+                let removed = site
+                    .files
+                    .as_ref()
+                    .map(|f| f.keys().filter(|k| k.starts_with(crate::search::DIR) && !files.iter().any(|n| &n.path == *k)).cloned().collect())
+                    .unwrap_or_default();
+                let files = files.iter().map(|f| OutFile { path: f.path.clone(), bytes: f.bytes.clone() }).collect();
+                let update = Update { files, removed, full: false, pages: 0, warnings: Vec::new() };
+                let (files, changed) = apply(&site.files, update);
+                self.shared.publish(files, &changed);
+            }
+            Err(Failure::Error(e)) => eprintln!("warning: {e}; search shows the pages as they were"),
+            Err(Failure::Content(_)) => {}
+        }
     }
 
     fn still_serving(&self) -> &'static str {

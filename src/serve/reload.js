@@ -55,6 +55,8 @@
     for (var i = 0; i < changed.length; i++) {
       var c = changed[i];
       if (c === here) { return true; }
+      // The search index follows every page edit; a search page reads it afresh.
+      if (c.indexOf("/pagefind/") === 0) { continue; }
       // A stylesheet, script or image may be used by this page.
       if (!/(\/|\.html|\.xml|\/_headers)$/.test(c)) { return true; }
     }

@@ -2,6 +2,8 @@
 //!
 //! - `audiences/<id>/` for each audience in site.toml: every page for that
 //!   audience, grouped by stage (template `audience.html`);
+//! - `search/`: the search page, and every page by audience for readers
+//!   without JavaScript (`search.html`);
 //! - `updates/`: every `changes:` note of every page, newest first
 //!   (`updates.html`), and `updates.xml`, the same as an Atom feed;
 //! - `<section>/print/` for each section with pages: the section's pages one
@@ -26,6 +28,8 @@ use crate::render::Templates;
 
 /// The updates page.
 pub const UPDATES_URL: &str = "updates/";
+/// The search page.
+pub const SEARCH_URL: &str = "search/";
 /// The Atom feed of the updates.
 pub const FEED_PATH: &str = "updates.xml";
 
@@ -41,7 +45,7 @@ pub fn print_url(section_url: &str) -> String {
 
 /// Generated pages that belong in the sitemap (print pages repeat other pages).
 pub fn listed_urls(config: &SiteConfig) -> Vec<String> {
-    config.audiences.iter().map(|a| audience_url(&a.id)).chain([UPDATES_URL.to_owned()]).collect()
+    config.audiences.iter().map(|a| audience_url(&a.id)).chain([UPDATES_URL.to_owned(), SEARCH_URL.to_owned()]).collect()
 }
 
 /// One change note on the updates page.
@@ -90,6 +94,28 @@ pub fn render(input: &Input, sections: Option<&BTreeSet<usize>>) -> Files {
         page.exit = a.exit;
         out.insert(format!("{url}index.html"), render_page(input, "audience.html", page));
     }
+
+    // The search page: with JavaScript it searches (see crate::search); the
+    // list of every page under the search box is what it offers without.
+    let mut page = blank_context("search", "Search".into(), format!("{base}{SEARCH_URL}"));
+    page.summary = Some("Find a page on this site.".into());
+    page.exit = config.audiences.iter().any(|a| a.exit);
+    page.by_audience = config
+        .audiences
+        .iter()
+        .map(|a| super::AudienceGroups {
+            audience: audience_ref(config, content, &a.id),
+            groups: group_by_stage(config, content, content.pages.iter().filter(|p| p.kind != Kind::Home && p.front.audience.contains(&a.id))),
+        })
+        .filter(|g| !g.groups.is_empty())
+        .collect();
+    page.stages = config
+        .stages
+        .iter()
+        .filter(|s| content.pages.iter().any(|p| p.front.stage.as_deref() == Some(s.id.as_str())))
+        .map(|s| super::StageRef { id: s.id.clone(), label: s.label.clone() })
+        .collect();
+    out.insert(format!("{SEARCH_URL}index.html"), render_page(input, "search.html", page));
 
     let mut entries: Vec<(&Page, &crate::content::ChangeNote)> = content.pages.iter().flat_map(|p| p.front.changes.iter().map(move |c| (p, c))).collect();
     // Newest first; the same day by page title, then as written.

@@ -79,6 +79,10 @@ pub struct Session {
     history: crate::history::History,
     /// The pages made from other pages (see `generated.rs`), by output path.
     generated: super::generated::Files,
+    /// The search index of the pages as they are now: made when first asked
+    /// for, and forgotten whenever a page's HTML changes.
+    #[cfg(feature = "search")]
+    search: std::sync::OnceLock<Result<Vec<OutFile>, String>>,
     /// Output paths changed since the last successful [`Session::update`].
     dirty: BTreeSet<String>,
     /// A full load failed, or reading a file did: the state may be behind
@@ -248,6 +252,8 @@ impl Session {
             checks: Vec::new(),
             history,
             generated: BTreeMap::new(),
+            #[cfg(feature = "search")]
+            search: std::sync::OnceLock::new(),
             dirty: BTreeSet::new(),
             stale: false,
         };
@@ -555,6 +561,10 @@ impl Session {
                 templates.render(name, &ctx)
             })
             .collect();
+        #[cfg(feature = "search")]
+        {
+            self.search = std::sync::OnceLock::new();
+        }
         for (&i, h) in pages.iter().zip(out) {
             self.html[i] = Some(h);
             self.dirty.insert(format!("{}index.html", self.content.pages[i].url));
@@ -705,7 +715,33 @@ impl Session {
         }
         files.push(OutFile { path: "sitemap.xml".into(), bytes: sitemap(&self.config, &self.content).into_bytes() });
         files.push(OutFile { path: "_headers".into(), bytes: headers().into_bytes() });
+        #[cfg(feature = "search")]
+        files.extend(self.search_files()?.iter().map(|f| OutFile { path: f.path.clone(), bytes: f.bytes.clone() }));
         Ok(files)
+    }
+
+    /// The search index of the pages as they are now (see [`crate::search`]).
+    #[cfg(feature = "search")]
+    pub fn search_files(&self) -> Result<&[OutFile], Failure> {
+        let made = self.search.get_or_init(|| {
+            let base = &self.config.base_path;
+            let pages = self
+                .content
+                .pages
+                .iter()
+                .zip(&self.html)
+                .filter_map(|(p, h)| Some(crate::search::Page { url: format!("{base}{}", p.url), html: h.as_ref()?.as_deref().ok()? }))
+                .collect();
+            crate::search::index(pages, &self.config.language)
+        });
+        made.as_deref().map_err(|e| Failure::Error(Error::Usage(e.clone())))
+    }
+
+    /// Whether the search index is out of date (a page changed since it was
+    /// last made), so [`Session::search_files`] will make it again.
+    #[cfg(feature = "search")]
+    pub fn search_stale(&self) -> bool {
+        self.search.get().is_none()
     }
 
     /// The current contents of some output paths (pages, the 404 page, assets).

@@ -1,0 +1,226 @@
+// Site search (waymark default theme).
+//
+// The header's search box, on every page: its words are handed to the search
+// page without going into the address, so they never reach the browser's
+// history or another site. They wait in sessionStorage for the moment it
+// takes the search page to load, which takes them out at once.
+//
+// The search page: loads Pagefind (from this site's own `pagefind/` folder,
+// nothing from anywhere else), searches as the reader types, shows each
+// result's title, who it is for and an excerpt, and filters by audience and
+// stage. Results are announced through a status message that is in the page
+// from the start. Without JavaScript, the search page lists every page.
+(function () {
+  "use strict";
+
+  var KEY = "wm-search-handover";
+  var PAGE_SIZE = 10;
+
+  function takeHandover() {
+    try {
+      var q = window.sessionStorage.getItem(KEY);
+      window.sessionStorage.removeItem(KEY);
+      return q || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  var root = document.querySelector("[data-wm-search]");
+  var box = document.querySelector("[data-wm-search-box]");
+
+  if (box && !root) {
+    box.addEventListener("submit", function (event) {
+      var q = box.querySelector("input").value.trim();
+      if (!q) { return; }
+      event.preventDefault();
+      try {
+        window.sessionStorage.setItem(KEY, q);
+      } catch (e) { /* storage off: the search page opens empty */ }
+      window.location.href = box.getAttribute("action");
+    });
+  }
+  if (!root) { return; }
+
+  var form = root.querySelector("[data-wm-search-form]");
+  var input = root.querySelector("#wm-search-input");
+  var status = root.querySelector("[data-wm-search-status]");
+  var list = root.querySelector("[data-wm-search-results]");
+  var more = root.querySelector("[data-wm-search-more]");
+  var filters = Array.prototype.slice.call(root.querySelectorAll("[data-wm-filter]"));
+  var noJs = document.querySelector("[data-wm-search-nojs]");
+  var bundle = root.getAttribute("data-wm-search");
+
+  root.hidden = false;
+  if (noJs) { noJs.hidden = true; }
+
+  var pagefind = null;
+  var loading = null;
+  function load() {
+    if (!loading) {
+      loading = import(bundle + "pagefind.js").then(function (pf) {
+        return Promise.resolve(pf.options({ basePath: bundle, baseUrl: "/", excerptLength: 24 })).then(function () {
+          pf.init();
+          pagefind = pf;
+          return pf;
+        });
+      });
+    }
+    return loading;
+  }
+
+  var results = [];
+  var shown = 0;
+  var generation = 0;
+  var timer = null;
+
+  function chosenFilters() {
+    var chosen = {};
+    filters.forEach(function (select) {
+      if (select.value) { chosen[select.getAttribute("data-wm-filter")] = select.value; }
+    });
+    return chosen;
+  }
+
+  function describe(count, q, chosen) {
+    var what = count === 1 ? "1 page" : count + " pages";
+    var parts = [];
+    if (chosen.audience) { parts.push("for " + chosen.audience.toLowerCase()); }
+    if (chosen.stage) { parts.push("at the stage " + chosen.stage.toLowerCase()); }
+    var where = parts.length ? " " + parts.join(", ") : "";
+    if (!q) { return what + where + "."; }
+    if (count === 0) {
+      return "No pages" + where + " match \u201c" + q + "\u201d. Check the spelling, or try fewer or different words.";
+    }
+    return what + where + " match \u201c" + q + "\u201d.";
+  }
+
+  function run() {
+    window.clearTimeout(timer);
+    var q = input.value.trim();
+    var chosen = chosenFilters();
+    var mine = ++generation;
+    if (!q && !chosen.audience && !chosen.stage) {
+      results = [];
+      list.replaceChildren();
+      more.hidden = true;
+      status.textContent = "";
+      return;
+    }
+    status.textContent = "Searching\u2026";
+    load().then(function (pf) {
+      return pf.search(q || null, { filters: chosen });
+    }).then(function (found) {
+      if (mine !== generation) { return; }
+      results = found ? found.results : [];
+      shown = 0;
+      list.replaceChildren();
+      return showMore(false).then(function () {
+        // Announced once the results it counts are in the page.
+        if (mine === generation) { status.textContent = describe(results.length, q, chosen); }
+      });
+    }).catch(function () {
+      if (mine !== generation) { return; }
+      status.textContent = "Search is not working at the moment. The list of all pages below still works.";
+    });
+  }
+
+  // Adds the next page of results; `focus` moves focus to the first new one.
+  function showMore(focus) {
+    var next = results.slice(shown, shown + PAGE_SIZE);
+    var mine = generation;
+    return Promise.all(next.map(function (r) { return r.data(); })).then(function (data) {
+      if (mine !== generation) { return; }
+      var first = null;
+      data.forEach(function (d) {
+        var item = result(d);
+        list.appendChild(item);
+        first = first || item.querySelector("a");
+      });
+      shown += next.length;
+      more.hidden = shown >= results.length;
+      if (focus && first) { first.focus(); }
+    });
+  }
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) { e.className = className; }
+    if (text) { e.textContent = text; }
+    return e;
+  }
+
+  // Pagefind's excerpts are text with <mark> around the words found: only
+  // those two things are kept (as text nodes and <mark> elements).
+  function excerpt(html) {
+    var out = el("p", "wm-search-result__excerpt");
+    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
+    doc.body.firstChild.childNodes.forEach(function (n) {
+      if (n.nodeName === "MARK") {
+        out.appendChild(el("mark", "wm-search-result__match", n.textContent));
+      } else {
+        out.appendChild(document.createTextNode(n.textContent));
+      }
+    });
+    return out;
+  }
+
+  function result(d) {
+    var item = el("li", "wm-search-result");
+    var heading = el("h2", "wm-search-result__title");
+    var link = el("a", "wm-search-result__link", d.meta && d.meta.title ? d.meta.title : d.url);
+    link.href = d.url;
+    heading.appendChild(link);
+    item.appendChild(heading);
+    var f = d.filters || {};
+    var about = [];
+    if (f.audience && f.audience.length) { about.push("For: " + f.audience.join(", ")); }
+    if (f.stage && f.stage.length) { about.push("Stage: " + f.stage.join(", ")); }
+    if (about.length) { item.appendChild(el("p", "wm-search-result__meta", about.join(". "))); }
+    if (d.excerpt) { item.appendChild(excerpt(d.excerpt)); }
+    // Up to three headings inside the page where the words were found.
+    var parts = (d.sub_results || []).filter(function (s) { return s.url !== d.url && s.title; }).slice(0, 3);
+    if (parts.length) {
+      var sections = el("ul", "wm-search-result__sections");
+      parts.forEach(function (s) {
+        var li = el("li");
+        var a = el("a", null, s.title);
+        a.href = s.url;
+        li.appendChild(a);
+        sections.appendChild(li);
+      });
+      item.appendChild(sections);
+    }
+    return item;
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    run();
+  });
+  input.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(run, 300);
+  });
+  // Start loading the index as soon as the reader shows they will search.
+  input.addEventListener("focus", function () { load().catch(function () {}); });
+  filters.forEach(function (select) { select.addEventListener("change", run); });
+  more.addEventListener("click", function () { showMore(true); });
+
+  // On the search page the header box (if a theme keeps one) searches here.
+  if (box) {
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      input.value = box.querySelector("input").value;
+      run();
+      input.focus();
+    });
+  }
+
+  var handed = takeHandover();
+  if (handed) {
+    input.value = handed;
+    input.focus();
+    run();
+  }
+}());
