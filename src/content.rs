@@ -162,7 +162,7 @@ pub struct Content {
 }
 
 /// Files in `content/` that are data for functions, not pages or assets.
-pub const DATA_FILES: &[&str] = &["glossary.yaml"];
+pub const DATA_FILES: &[&str] = &["glossary.yaml", "resources.yaml"];
 
 /// Walks the content folder. I/O failures are errors; problems in files are
 /// diagnostics (all of them). Drafts are dropped unless `drafts`.

@@ -19,11 +19,13 @@ use crate::rules::SiteRules;
 use crate::theme::Theme;
 
 /// The functions a page's Markdown may call.
-pub const FUNCTIONS: &[&str] = &["timescale", "timescale_source", "timescales_table", "glossary", "calculator"];
+pub const FUNCTIONS: &[&str] = &["timescale", "timescale_source", "timescales_table", "glossary", "calculator", "resources", "resources_filter"];
 
 /// Evaluates function calls in Markdown.
 pub struct PageFunctions {
     env: Environment<'static>,
+    /// The site's base path (`/` or `/sub/`): calls see their page's URL.
+    base_path: String,
 }
 
 impl std::fmt::Debug for PageFunctions {
@@ -41,6 +43,10 @@ fn need_rules(rules: &Option<Arc<SiteRules>>) -> Result<&SiteRules, minijinja::E
     })
 }
 
+fn need_resources(r: &Option<Arc<crate::resources::Resources>>) -> Result<&crate::resources::Resources, minijinja::Error> {
+    r.as_deref().ok_or_else(|| author_error(format!("this site has no {} in its content folder", crate::resources::FILE)))
+}
+
 fn author_error(msg: String) -> minijinja::Error {
     minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, msg)
 }
@@ -48,7 +54,7 @@ fn author_error(msg: String) -> minijinja::Error {
 impl PageFunctions {
     /// The functions, reading the site's rules and glossary; `calculators`
     /// are the URLs a calculator's script loads (see [`crate::calculator`]).
-    pub fn new(rules: Option<Arc<SiteRules>>, glossary: Arc<Glossary>, calculators: crate::calculator::Assets) -> Self {
+    pub fn new(rules: Option<Arc<SiteRules>>, glossary: Arc<Glossary>, calculators: crate::calculator::Assets, resources: Option<Arc<crate::resources::Resources>>) -> Self {
         let mut env = Environment::new();
         env.set_debug(true);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -75,15 +81,38 @@ impl PageFunctions {
         env.add_function("timescales_table", move || -> Result<Value, minijinja::Error> {
             Ok(Value::from_safe_string(crate::timescale_table::html(need_rules(&r)?)))
         });
+        let res = resources.clone();
+        env.add_function("resources", move |group: String| -> Result<Value, minijinja::Error> {
+            let r = need_resources(&res)?;
+            if !r.has_group(&group) {
+                let groups = r.groups();
+                let help = crate::diag::suggest(&group, groups.iter().copied()).map_or_else(|| format!("the groups in {} are {}", crate::resources::FILE, groups.join(", ")), |s| format!("did you mean `{s}`?"));
+                return Err(author_error(format!("no resource is in the group `{group}`; {help}")));
+            }
+            Ok(Value::from_safe_string(r.table(&group)))
+        });
+        let res = resources;
+        env.add_function("resources_filter", move |state: &minijinja::State| -> Result<Value, minijinja::Error> {
+            let url = state.lookup("page_url").map(|v| v.to_string()).unwrap_or_default();
+            Ok(Value::from_safe_string(need_resources(&res)?.filter(&url)))
+        });
         env.add_function("glossary", move || -> Result<Value, minijinja::Error> {
             Ok(Value::from_safe_string(glossary.to_html()))
         });
-        PageFunctions { env }
+        PageFunctions { env, base_path: String::new() }
+    }
+}
+
+impl PageFunctions {
+    /// Sets the site's base path, which the URLs calls make start with.
+    pub fn with_base_path(mut self, base_path: &str) -> Self {
+        base_path.clone_into(&mut self.base_path);
+        self
     }
 }
 
 impl Calls for PageFunctions {
-    fn call(&self, _page: &Page, expr: &str) -> Result<Fragment, String> {
+    fn call(&self, page: &Page, expr: &str) -> Result<Fragment, String> {
         let name: String = expr.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
         if !FUNCTIONS.contains(&name.as_str()) {
             let mut msg = format!("unknown function `{name}`");
@@ -95,7 +124,8 @@ impl Calls for PageFunctions {
             return Err(msg);
         }
         let compiled = self.env.compile_expression(expr).map_err(|e| format!("cannot read `{{{{ {expr} }}}}`: {}", e.detail().unwrap_or("syntax error")))?;
-        let value = compiled.eval(minijinja::context! {}).map_err(|e| {
+        let page_url = format!("{}{}", self.base_path, page.url);
+        let value = compiled.eval(minijinja::context! { page_url }).map_err(|e| {
             let detail = e.detail().map(str::to_owned).unwrap_or_else(|| e.kind().to_string());
             format!("`{name}(…)` failed: {detail}")
         })?;

@@ -214,6 +214,9 @@ struct SiteContext {
     lang: String,
     home_url: String,
     base_url: String,
+    /// The scheme and host of `base_url` (`https://example.org`), to which
+    /// site paths (which start with the base path) are added.
+    origin: String,
     csp: &'static str,
     exit_url: String,
     safety_url: Option<String>,
@@ -297,6 +300,8 @@ struct PageContext {
     exit: bool,
     /// The page has a calculator, so it loads `js/calculator.js`.
     calculator: bool,
+    /// The page shows the resources filter, so it loads `js/resources.js`.
+    resources_filter: bool,
     groups: Vec<Group>,
     nav: Vec<NavContext>,
     /// When the page last changed, in words, and where that date came from
@@ -343,6 +348,7 @@ fn site_context(config: &SiteConfig, content: &Content) -> SiteContext {
         lang: config.language.clone(),
         home_url: config.base_path.clone(),
         base_url: config.base_url.clone(),
+        origin: config.base_url.strip_suffix(config.base_path.as_str()).unwrap_or(&config.base_url).to_owned(),
         csp: meta_csp(),
         exit_url: config.exit_url.clone(),
         safety_url: config.safety_page.as_deref().and_then(|p| page_url(config, content, p)),
@@ -429,6 +435,7 @@ fn page_context(config: &SiteConfig, content: &Content, history: &crate::history
         breadcrumbs,
         exit,
         calculator: r.html.contains(crate::calculator::MARKER),
+        resources_filter: r.html.contains(crate::resources::FILTER_MARKER),
         groups,
         nav,
         last_updated: updated.map(|(d, _)| human_date(d)),
@@ -516,6 +523,7 @@ fn blank_context(kind: &'static str, title: String, url: String) -> PageContext 
         breadcrumbs: Vec::new(),
         exit: false,
         calculator: false,
+        resources_filter: false,
         groups: Vec::new(),
         nav: Vec::new(),
         last_updated: None,

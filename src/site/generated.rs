@@ -75,6 +75,7 @@ pub struct Input<'a> {
     pub history: &'a History,
     pub templates: &'a Templates,
     pub site: &'a SiteContext,
+    pub resources: Option<&'a crate::resources::Resources>,
 }
 
 /// Output path → contents (or the template's error).
@@ -130,6 +131,34 @@ pub fn render(input: &Input, sections: Option<&BTreeSet<usize>>) -> Files {
     out.insert(format!("{UPDATES_URL}index.html"), render_page(input, "updates.html", page));
     out.insert(FEED_PATH.into(), Ok(feed(config, input.history, &entries).into_bytes()));
 
+    // Each audience's view of a page with the resources filter, for readers
+    // without JavaScript: the same page with only that audience's rows.
+    if let Some(res) = input.resources {
+        for (i, p) in content.pages.iter().enumerate() {
+            let r = &input.rendered[i];
+            if !r.html.contains(crate::resources::FILTER_MARKER) {
+                continue;
+            }
+            for (id, label) in res.audiences() {
+                let mut page = page_context(config, content, input.history, p, r);
+                if let Some(last) = page.breadcrumbs.last_mut() {
+                    last.url = Some(page.url.clone());
+                }
+                page.breadcrumbs.push(super::Crumb { title: format!("For {}", label.to_lowercase()), url: None });
+                page.url = format!("{}{id}/", page.url);
+                page.title = format!("{}: for {}", page.title, label.to_lowercase());
+                page.print_url = None;
+                let template = match p.kind {
+                    Kind::Home => "home.html",
+                    Kind::Section => "section.html",
+                    Kind::Page => "page.html",
+                };
+                let html = render_page_for(input, template, page).map(|h| crate::resources::view(&String::from_utf8_lossy(&h), id, label).into_bytes());
+                out.insert(format!("{}{id}/index.html", p.url), html);
+            }
+        }
+    }
+
     for (i, s) in content.pages.iter().enumerate().filter(|(_, p)| p.kind == Kind::Section) {
         if sections.is_some_and(|set| !set.contains(&i)) {
             continue;
@@ -145,6 +174,13 @@ pub fn render(input: &Input, sections: Option<&BTreeSet<usize>>) -> Files {
         }
     }
     out
+}
+
+/// Renders a made page that is a view of a page (its menu marks what the page's does).
+fn render_page_for(input: &Input, template: &str, page: super::PageContext) -> Result<Vec<u8>, Diagnostic> {
+    let site = SiteContext { nav: page.nav.clone(), ..input.site.clone() };
+    let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page }));
+    input.templates.render(template, &ctx).map(String::into_bytes)
 }
 
 fn render_page(input: &Input, template: &str, page: super::PageContext) -> Result<Vec<u8>, Diagnostic> {

@@ -38,6 +38,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::glossary::{Glossary, Linker};
 use crate::markdown::{self, Rendered, Resolver};
 use crate::render::{PageFunctions, Templates};
+use crate::resources::Resources;
 use crate::rules::SiteRules;
 use crate::theme::{StaticFile, Theme};
 use crate::{Error, Failure};
@@ -52,6 +53,10 @@ pub struct Session {
     rules_failed: bool,
     rules_json: Option<(String, Vec<u8>)>,
     glossary: Arc<Glossary>,
+    /// The resources list (`resources.yaml`), when the site has one.
+    resources: Option<Arc<Resources>>,
+    /// It failed to load: its problems are reported, not every call's.
+    resources_failed: bool,
     words: WordsToAvoid,
     theme: Theme,
     static_files: Vec<StaticFile>,
@@ -212,7 +217,23 @@ impl Session {
             rules: rules_json.as_ref().map(|(p, _)| format!("{}{p}", config.base_path)).unwrap_or_default(),
         };
         let glossary = Arc::new(glossary);
-        let functions = PageFunctions::new(rules.clone(), glossary.clone(), calculator_assets);
+        let resources_path = config.root.join(&config.content).join(crate::resources::FILE);
+        let resources_failed = std::cell::Cell::new(false);
+        let resources = if resources_path.is_file() {
+            let text = std::fs::read_to_string(&resources_path).map_err(|source| Error::Io { path: resources_path.clone(), source })?;
+            match Resources::load(config.content.join(crate::resources::FILE), text, &config, &content) {
+                Ok(r) => Some(Arc::new(r)),
+                Err(mut d) => {
+                    diags.append(&mut d);
+                    resources_failed.set(true);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let resources_failed = resources_failed.get();
+        let functions = PageFunctions::new(rules.clone(), glossary.clone(), calculator_assets, resources.clone()).with_base_path(&config.base_path);
         let mut urls: HashMap<String, String> = content.pages.iter().map(|p| (p.rel.clone(), p.url.clone())).collect();
         for a in &content.assets {
             urls.insert(a.rel.clone(), a.rel.clone());
@@ -234,6 +255,8 @@ impl Session {
             rules_failed,
             rules_json,
             glossary,
+            resources,
+            resources_failed,
             words,
             theme,
             static_files,
@@ -436,6 +459,9 @@ impl Session {
                     }
                     page.parent = old.parent.clone();
                     let f = (&old.front, &page.front);
+                    if f.0.title != f.1.title && self.resources.as_ref().is_some_and(|r| r.linked.contains(&old.rel)) {
+                        return Ok(false); // the resources list shows its title
+                    }
                     if f.0.title != f.1.title && page.kind != Kind::Page {
                         all_html = true; // breadcrumbs below it
                     }
@@ -586,6 +612,7 @@ impl Session {
             history: &self.history,
             templates,
             site: &site,
+            resources: self.resources.as_deref(),
         };
         let new = super::generated::render(&input, sections);
         if sections.is_none() {
@@ -667,7 +694,12 @@ impl Session {
         diags.extend(self.front_diags.iter().flatten().cloned());
         diags.extend(self.parse_errors.values().cloned());
         for r in &self.rendered {
-            diags.extend(r.diags.iter().filter(|d| !(self.rules_failed && d.code == "function")).cloned());
+            let quiet = |d: &Diagnostic| {
+                d.code == "function"
+                    && (self.rules_failed && !d.message.starts_with("`resources")
+                        || self.resources_failed && (d.message.starts_with("`resources(") || d.message.starts_with("`resources_filter(")))
+            };
+            diags.extend(r.diags.iter().filter(|d| !quiet(d)).cloned());
         }
         diags.extend(self.fragments.iter().cloned());
         diags.extend(self.checks.iter().cloned());
@@ -880,7 +912,8 @@ mod tests {
         let p = site.edit("content/procedures/core-groups.md", "title: Core groups", "title: Core group meetings");
         let u = update(&mut s, &site, &[p]).unwrap();
         assert!(!u.full);
-        // It is also in its audience's list, its section's print page and (it has change notes) the updates.
+        // It is also in its audience's list, its section's print page, the
+        // search page's list and (it has change notes) the updates.
         assert_eq!(
             paths(&u),
             [
@@ -888,6 +921,7 @@ mod tests {
                 "procedures/core-groups/index.html",
                 "procedures/index.html",
                 "procedures/print/index.html",
+                "search/index.html",
                 "updates.xml",
                 "updates/index.html"
             ]

@@ -36,6 +36,8 @@ invalid_case!(h1_in_body);
 invalid_case!(duplicate_path);
 invalid_case!(template_error);
 invalid_case!(bad_changes);
+invalid_case!(bad_resources);
+invalid_case!(unknown_resource_group);
 
 #[test]
 fn an_invalid_edit_after_a_good_build_keeps_the_old_site() {

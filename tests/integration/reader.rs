@@ -181,7 +181,7 @@ fn each_audience_has_a_list_of_its_pages_by_stage() {
     assert!(!main.contains("/parents/meeting/"), "only this audience's pages");
     assert!(main.contains("Start here"), "links to the audience's own landing page");
     // A page's "Who this is for" links to the list.
-    assert!(t.read_out("procedures/cppm/index.html").contains("<a href=\"/audiences/practitioners/\">Practitioners</a>"));
+    assert!(t.read_out("procedures/cppm/index.html").contains("<a href=\"/audiences/practitioners/\" data-pagefind-filter=\"audience\">Practitioners</a>"));
     let parents = t.read_out("audiences/parents-and-carers/index.html");
     assert!(crate::main_element(&parents).contains("href=\"/parents/meeting/\""));
     assert!(parents.contains("wm-has-exit"), "family audiences keep the exit button");
@@ -213,4 +213,66 @@ fn a_section_prints_whole_with_one_outline_and_unique_ids() {
     // No heading level skipped.
     let levels: Vec<u8> = html.match_indices("<h").filter_map(|(i, _)| html.as_bytes().get(i + 2).copied()).filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
     assert!(levels.windows(2).all(|w| w[1] <= w[0] + 1), "{levels:?}");
+}
+
+#[test]
+fn search_indexes_every_page_and_the_search_page_lists_them() {
+    let t = built();
+    let entry: serde_json::Value = serde_json::from_str(&t.read_out("pagefind/pagefind-entry.json")).unwrap();
+    let lang = &entry["languages"]["en"];
+    // Every Markdown page (home, sections and pages; drafts left out), and no made page.
+    let pages = t.read_out("sitemap.xml").matches("<loc>").count() - t.read_out("sitemap.xml").matches("/audiences/").count() - 2;
+    assert_eq!(lang["page_count"].as_u64().unwrap() as usize, pages, "{entry}");
+    for f in ["pagefind/pagefind.js", "pagefind/pagefind-worker.js", &format!("pagefind/wasm.{}.pagefind", lang["wasm"].as_str().unwrap())] {
+        assert!(t.root().join("public").join(f).is_file(), "{f} missing");
+    }
+    assert!(!t.root().join("public/pagefind/pagefind-ui.js").exists(), "Pagefind's own UI is not shipped");
+    // The body is indexed with its audience and stage as filters.
+    let cppm = t.read_out("procedures/cppm/index.html");
+    assert!(cppm.contains("<div class=\"wm-page\" data-pagefind-body>"));
+    assert!(cppm.contains("<span data-pagefind-filter=\"stage\">Planning meetings</span>"));
+    // Every page has the header box, whose input has no name (nothing in the address).
+    assert!(cppm.contains("<form class=\"wm-header-search\" role=\"search\" action=\"/search/\" method=\"get\" data-wm-search-box>"));
+    assert!(cppm.contains("<input class=\"wm-header-search__input\" id=\"wm-header-search\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\">"));
+    // The search page: its form is for JavaScript, and every page is listed by audience.
+    let search = t.read_out("search/index.html");
+    let main = crate::main_element(&search);
+    assert!(main.contains("data-wm-search=\"/pagefind/\" hidden>"));
+    assert!(main.contains("<option value=\"Parents and carers\">Parents and carers</option>"));
+    assert!(main.contains("<option value=\"Planning meetings\">Planning meetings</option>"));
+    for url in ["/procedures/cppm/", "/procedures/core-groups/", "/parents/meeting/"] {
+        assert!(main.contains(&format!("<li><a href=\"{url}\">")), "{url} not listed");
+    }
+    assert!(!main.contains("/procedures/draft/"), "drafts are not listed");
+    assert!(!search.contains("data-pagefind-body"), "the search page is not itself indexed");
+}
+
+#[test]
+fn resources_can_be_shown_for_one_audience_without_javascript() {
+    let t = SiteTest::from_fixture("basic");
+    t.write(
+        "content/resources.yaml",
+        "- group: tools\n  title: Toolkit\n  summary: For practitioners.\n  see: [procedures/core-groups.md]\n  who: Social workers\n  audience: [practitioners]\n\
+         - group: tools\n  title: Leaflet\n  link: parents/meeting.md\n  summary: For families.\n  who: Parents\n  audience: [parents-and-carers, practitioners]\n\
+         - group: more\n  title: Handbook\n  link: https://example.org/handbook\n  summary: Long.\n  who: Chairs\n  audience: [practitioners]\n",
+    );
+    t.write("content/procedures/resources.md", "---\ntitle: Resources\naudience: [practitioners]\nsources: [x]\n---\n{{ resources_filter() }}\n\n## Tools\n\n{{ resources(\"tools\") }}\n\n## More\n\n{{ resources(\"more\") }}\n");
+    let out = t.run(&["build"]);
+    assert!(out.status.success(), "{}", crate::stderr(&t, &out));
+    let all = t.read_out("procedures/resources/index.html");
+    assert_eq!(all.matches("<tr class=\"wm-resources__row\"").count(), 3);
+    assert!(all.contains("<a href=\"/procedures/core-groups/\">Core groups</a>"), "`see` links show the page's title");
+    assert!(all.contains("<a href=\"/parents/meeting/\">Leaflet</a>"));
+    assert!(all.contains("<a href=\"https://example.org/handbook\">Handbook</a>"));
+    assert!(all.contains("<a class=\"wm-resources-filter__link\" href=\"/procedures/resources/parents-and-carers/\" data-wm-audience=\"parents-and-carers\">Parents and carers</a>"));
+    assert!(all.contains("js/resources."), "the page loads the filter script");
+    let parents = t.read_out("procedures/resources/parents-and-carers/index.html");
+    let main = crate::main_element(&parents);
+    assert_eq!(main.matches("<tr class=\"wm-resources__row\"").count(), 1);
+    assert!(main.contains(">Leaflet</a>") && !main.contains(">Toolkit<") && !main.contains(">Handbook</a>"));
+    assert!(main.contains("<p class=\"wm-resources__none\">Nothing in this list is for parents and carers.</p>"), "the empty table says so");
+    assert!(main.contains("data-wm-audience=\"parents-and-carers\" aria-current=\"page\">"));
+    assert!(parents.contains("<title>Resources: for parents and carers – "));
+    let pros = t.read_out("procedures/resources/practitioners/index.html");
+    assert_eq!(crate::main_element(&pros).matches("<tr class=\"wm-resources__row\"").count(), 3);
 }

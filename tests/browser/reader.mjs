@@ -1,0 +1,163 @@
+// Reader features in headless Debian Chromium, over a built site:
+//   - the resources filter: with JavaScript the "Show resources for" links
+//     filter the rows in place (status message, current link, a line where a
+//     table is left empty); without it the same links open each audience's
+//     view, which shows only that audience's rows; axe-core on both;
+//   - print: a page and a section's print page as printed (print media):
+//     no header, menu, search box, breadcrumbs, "Exit this page" or footer,
+//     link addresses printed after links (not after glossary links);
+//     screenshots of both.
+//
+// usage: node reader.mjs SITE_DIR [SCREENSHOT_DIR]
+// Prints `reader: N passed, M failed` last; exits 1 on any failure.
+import { readFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { serve, launch } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+const [site, shots] = process.argv.slice(2);
+if (!site) {
+  console.error('usage: node reader.mjs SITE_DIR [SCREENSHOT_DIR]');
+  process.exit(2);
+}
+
+let passed = 0;
+let failed = 0;
+function check(ok, what, detail = '') {
+  if (ok) passed++;
+  else {
+    failed++;
+    console.log(`FAIL ${what}${detail ? `: ${detail}` : ''}`);
+  }
+  return ok;
+}
+
+async function axe(page, what) {
+  const source = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const r = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
+  check(r.violations.length === 0, `axe: ${what}`, r.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0]?.target}`).join('; '));
+}
+
+const shown = (page) => page.evaluate(() => [...document.querySelectorAll('tr[data-wm-audience]')]
+  .filter((r) => r.offsetParent !== null)
+  .map((r) => ({ audience: r.getAttribute('data-wm-audience').split(' '), title: r.cells[0].textContent })));
+
+const { origin, close: stop } = await serve(site);
+const { browser, close } = await launch();
+const problems = [];
+try {
+  if (shots) await mkdir(shots, { recursive: true });
+
+  // -------------------------------------------- resources, with JavaScript
+  {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    await page.setViewport({ width: 360, height: 740 });
+    await page.goto(`${origin}/resources/`, { waitUntil: 'load' });
+    const all = await shown(page);
+    check(all.length >= 10, 'resources: every resource is shown at first', String(all.length));
+    const links = await page.$$eval('[data-wm-resources-filter] a', (as) => as.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('data-wm-audience')]));
+    check(links[0][0] === 'Everyone' && links.length >= 4, 'resources: a link for everyone and one per audience', JSON.stringify(links));
+    for (const [label, href, id] of links.slice(1)) {
+      await page.click(`[data-wm-resources-filter] a[data-wm-audience="${id}"]`);
+      const rows = await shown(page);
+      const url = new URL(page.url());
+      check(url.pathname === '/resources/', `resources (JS): ${label} filters in place`, page.url());
+      check(rows.length > 0 && rows.every((r) => r.audience.includes(id)), `resources (JS): only rows for ${label}`, JSON.stringify(rows));
+      check(rows.length === all.filter((r) => r.audience.includes(id)).length, `resources (JS): every row for ${label}`);
+      const status = await page.$eval('[data-wm-resources-status]', (s) => s.textContent);
+      check(status === `Showing ${rows.length} resource${rows.length === 1 ? '' : 's'} for ${label.toLowerCase()}.`, `resources (JS): the status counts them for ${label}`, status);
+      const current = await page.$$eval('[data-wm-resources-filter] a[aria-current="page"]', (as) => as.map((a) => a.textContent));
+      check(current.length === 1 && current[0] === label, `resources (JS): ${label} is marked current`, current.join());
+      const notes = await page.$$eval('.wm-resources__none', (ps) => ps.filter((p) => !p.hidden).map((p) => p.textContent));
+      check(notes.every((n) => n === `Nothing in this list is for ${label.toLowerCase()}.`), `resources (JS): empty tables say so for ${label}`, notes.join(' | '));
+      // Each link works without JavaScript too: it names that audience's view.
+      check(href === `/resources/${id}/`, `resources: ${label} links to its own view`, href);
+    }
+    await page.click('[data-wm-resources-filter] a[data-wm-audience="young-people"]');
+    await axe(page, 'resources filtered (JS) at 360px');
+    if (shots) {
+      await page.evaluate(() => document.querySelector('[data-wm-resources-filter]').scrollIntoView());
+      await page.screenshot({ path: path.join(shots, 'resources-filtered-js-360.png') });
+    }
+    await page.click('[data-wm-resources-filter] a[data-wm-audience=""]');
+    check((await shown(page)).length === all.length, 'resources (JS): Everyone shows every row again');
+    await page.close();
+  }
+
+  // ----------------------------------------- resources, without JavaScript
+  {
+    const page = await browser.newPage();
+    await page.setJavaScriptEnabled(false);
+    await page.setViewport({ width: 360, height: 740 });
+    await page.goto(`${origin}/resources/`, { waitUntil: 'load' });
+    const all = await shown(page);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('[data-wm-resources-filter] a[data-wm-audience="parents-and-carers"]')]);
+    check(new URL(page.url()).pathname === '/resources/parents-and-carers/', 'resources (no JS): the link opens the parents\' view', page.url());
+    const rows = await shown(page);
+    check(rows.length > 0 && rows.length === all.filter((r) => r.audience.includes('parents-and-carers')).length && rows.every((r) => r.audience.includes('parents-and-carers')), 'resources (no JS): the view shows exactly the parents\' rows', JSON.stringify(rows));
+    const r = await page.evaluate(() => ({
+      title: document.title,
+      current: [...document.querySelectorAll('[data-wm-resources-filter] a[aria-current="page"]')].map((a) => a.textContent),
+      crumb: [...document.querySelectorAll('.wm-breadcrumbs li')].pop()?.textContent.trim(),
+      empty: [...document.querySelectorAll('.wm-resources__none')].filter((p) => !p.hidden).map((p) => p.textContent),
+      tables: document.querySelectorAll('table').length,
+    }));
+    check(/: for parents and carers – /.test(r.title), 'resources (no JS): the view\'s title names the audience', r.title);
+    check(r.current.length === 1 && r.current[0] === 'Parents and carers', 'resources (no JS): the view marks its link current', r.current.join());
+    check(r.crumb === 'For parents and carers', 'resources (no JS): the breadcrumbs end with the audience', r.crumb);
+    check(r.empty.length >= 1 && r.empty.every((t) => t === 'Nothing in this list is for parents and carers.') && r.tables === 3 - r.empty.length, 'resources (no JS): a table with no rows for parents is replaced by a line saying so', JSON.stringify(r));
+    await page.setJavaScriptEnabled(true);
+    await page.reload({ waitUntil: 'load' });
+    await axe(page, 'resources view for parents and carers at 360px');
+    if (shots) {
+      await page.setJavaScriptEnabled(false);
+      await page.reload({ waitUntil: 'load' });
+      await page.evaluate(() => document.querySelector('[data-wm-resources-filter]').scrollIntoView());
+      await page.screenshot({ path: path.join(shots, 'resources-view-nojs-360.png') });
+    }
+    await page.close();
+  }
+
+  // ------------------------------------------------------------------ print
+  for (const url of ['/procedures/core-groups/', '/parents/print/']) {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 800, height: 1100 });
+    await page.goto(`${origin}${url}`, { waitUntil: 'load' });
+    await page.emulateMediaType('print');
+    const r = await page.evaluate(() => {
+      const visible = (sel) => [...document.querySelectorAll(sel)].some((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden');
+      const links = [...document.querySelectorAll('main a[href^="/"], main a[href^="http"]')].filter((a) => !a.closest('nav') && a.offsetParent !== null && !a.classList.contains('wm-anchor'));
+      const link = links.find((a) => !a.classList.contains('wm-term'));
+      const term = links.find((a) => a.classList.contains('wm-term'));
+      return {
+        nav: visible('.wm-nav'),
+        search: visible('.wm-header-search'),
+        exit: visible('.wm-exit-this-page, [data-wm-exit]'),
+        crumbs: visible('.wm-breadcrumbs'),
+        footer: visible('footer'),
+        h1: visible('main h1'),
+        after: link ? getComputedStyle(link, '::after').content : 'no link',
+        term: term ? getComputedStyle(term, '::after').content : 'none',
+      };
+    });
+    check(!r.nav && !r.search && !r.crumbs && !r.footer && !r.exit, `print ${url}: no menu, search box, breadcrumbs, exit button or footer`, JSON.stringify(r));
+    check(r.h1, `print ${url}: the title prints`);
+    check(r.term === 'none', `print ${url}: glossary links print no address`, r.term);
+    check(/attr\(href\)|"\s*\(|\(/.test(r.after) && r.after !== 'none', `print ${url}: link addresses are printed after links`, r.after);
+    if (shots) await page.screenshot({ path: path.join(shots, `print${url.replace(/\//g, '-').replace(/-$/, '')}.png`), fullPage: false });
+    await page.close();
+  }
+
+  check(problems.length === 0, 'no console error or uncaught exception', problems.join('\n  '));
+} finally {
+  await close();
+  await stop();
+}
+console.log(`reader: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
