@@ -337,3 +337,29 @@ fn ctrl_c_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn the_search_index_follows_an_edit() {
+    let t = SiteTest::from_fixture("basic");
+    let server = Server::start(&t);
+    let entry = |s: &Server| {
+        let r = s.get("/pagefind/pagefind-entry.json?ts=1");
+        assert_eq!(r.status, 200, "{}", s.stderr());
+        let v: serde_json::Value = serde_json::from_str(&r.body).expect("the entry file is JSON");
+        v["languages"]["en"]["hash"].as_str().expect("an index hash").to_owned()
+    };
+    let before = entry(&server);
+    let events = server.events();
+    t.write(PAGE, &edited_page(&t, "meets soon after registration", "meets after the zanzibar registration"));
+    events.wait_for("reload", |d| d.contains("\"/procedures/core-groups/\""));
+    // The index is made again just after the page is served.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while entry(&server) == before {
+        assert!(std::time::Instant::now() < deadline, "the search index did not change after the edit");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // The old index's chunk is gone; the new one is served.
+    let hash = entry(&server);
+    assert_eq!(server.get(&format!("/pagefind/pagefind.{hash}.pf_meta")).status, 200);
+    assert_eq!(server.get(&format!("/pagefind/pagefind.{before}.pf_meta")).status, 404);
+}
