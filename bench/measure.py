@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import shutil
+import shlex
 import signal
 import statistics
 import subprocess
@@ -57,6 +58,17 @@ def tool_spec(tool: str, corpus: Path, out: Path, waymark: str):
         # --quiet: no summary table; nothing else is turned off at the command line
         # (the corpus's hugo.toml says what is, see bench/README.md).
         return ["hugo", "--quiet", "--source", str(corpus / "hugo"), "--destination", str(out)], corpus, pretty
+    if tool == "hugo+pagefind":
+        # Hugo, then the Pagefind CLI over what it wrote: how a Hugo site gets
+        # the static search waymark builds in (same Pagefind version).
+        pagefind = os.environ.get("PAGEFIND", "pagefind")
+        hugo = ["hugo", "--quiet", "--source", str(corpus / "hugo"), "--destination", str(out)]
+        script = " ".join(shlex.quote(a) for a in hugo) + " && " + " ".join(shlex.quote(a) for a in [pagefind, "--site", str(out), "--silent"])
+
+        def searched(out: Path):
+            return pretty(out) or (None if (out / "pagefind" / "pagefind-entry.json").is_file() else "no pagefind index")
+
+        return ["sh", "-c", script], corpus, searched
     if tool == "mdbook":
 
         def book(out: Path):

@@ -11,7 +11,8 @@
 #             only SLOW_RUNS timed runs, its warm-up counted (default 1), at that size
 #             (mdBook at 10,000 pages)
 #   SIZES     corpus sizes in pages (default "1000 10000")
-#   TOOLS     subset of "waymark hugo mdbook cp"
+#   TOOLS     subset of "waymark hugo hugo+pagefind mdbook cp" (hugo+pagefind: Hugo, then
+#             the Pagefind CLI from npm, which is how a Hugo site gets the search waymark has built in)
 #   SEED      corpus seed (default 9)
 #   WORK      scratch folder (default: a new temporary one, deleted at the end)
 #   WAYMARK   use this waymark binary instead of building one
@@ -30,7 +31,7 @@ SLOW_AFTER="${SLOW_AFTER:-60}"
 SLOW_RUNS="${SLOW_RUNS:-1}"
 TIMEOUT="${TIMEOUT:-240}"
 SIZES="${SIZES:-1000 10000}"
-TOOLS="${TOOLS:-waymark hugo mdbook cp}"
+TOOLS="${TOOLS:-waymark hugo hugo+pagefind mdbook cp}"
 SEED="${SEED:-9}"
 
 say() { printf '== %s\n' "$*" >&2; }
@@ -46,7 +47,7 @@ apt_install() {
 
 # --- tools -------------------------------------------------------------------
 [ -x /usr/bin/time ] || { say "installing GNU time"; apt_install time; }
-if [[ " $TOOLS " == *" hugo "* ]] && ! command -v hugo >/dev/null; then
+if [[ " $TOOLS " == *" hugo"* ]] && ! command -v hugo >/dev/null; then
     say "installing hugo (Debian package)"; apt_install hugo
 fi
 if [[ " $TOOLS " == *" mdbook "* ]] && ! command -v mdbook >/dev/null; then
@@ -55,6 +56,16 @@ if [[ " $TOOLS " == *" mdbook "* ]] && ! command -v mdbook >/dev/null; then
         say "installing mdbook (cargo install; a few minutes)"
         cargo install --locked mdbook || cargo install mdbook
     fi
+fi
+if [[ " $TOOLS " == *" hugo+pagefind "* ]] && [ -z "${PAGEFIND:-}" ]; then
+    # The Pagefind CLI from npm (the same version as the pagefind crate waymark uses).
+    pf_dir="${XDG_CACHE_HOME:-$HOME/.cache}/waymark-bench/pagefind"
+    if [ ! -x "$pf_dir/node_modules/@pagefind/linux-x64/bin/pagefind_extended" ]; then
+        say "installing the Pagefind CLI (npm pagefind@1.6.0)"
+        mkdir -p "$pf_dir"
+        npm install --prefix "$pf_dir" --no-audit --no-fund --loglevel=error pagefind@1.6.0 >/dev/null
+    fi
+    export PAGEFIND="$pf_dir/node_modules/@pagefind/linux-x64/bin/pagefind_extended"
 fi
 export PATH="$HOME/.cargo/bin:$PATH"
 command -v python3 >/dev/null || { say "python3 is needed"; exit 2; }
