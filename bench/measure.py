@@ -53,7 +53,19 @@ def tool_spec(tool: str, corpus: Path, out: Path, waymark: str):
         return None
 
     if tool == "waymark":
-        return [waymark, "build", "--root", str(corpus / "waymark"), "--out", str(out)], corpus, pretty
+        # waymark also makes pages from the pages (a print page per section, the
+        # audience list, updates, search) and the search index.
+        def made(out: Path):
+            n = count(out, "index.html")
+            if n < want:
+                return f"{n} index.html files, expected at least {want}"
+            if not (out / sample / "index.html").is_file():
+                return f"missing {sample}/index.html"
+            if not (out / "pagefind" / "pagefind-entry.json").is_file():
+                return "no search index"
+            return None
+
+        return [waymark, "build", "--root", str(corpus / "waymark"), "--out", str(out)], corpus, made
     if tool == "hugo":
         # --quiet: no summary table; nothing else is turned off at the command line
         # (the corpus's hugo.toml says what is, see bench/README.md).
