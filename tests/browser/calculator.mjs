@@ -16,15 +16,12 @@
 // Prints `calculator: N passed, M failed` last; exits 1 on any failure.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { serve, launch, htmlFiles, urlPathFor } from './lib.mjs';
+import { serve, launch, htmlFiles, urlPathFor, axeViolations, tally } from './lib.mjs';
 
 const run = promisify(execFile);
-const require = createRequire(import.meta.url);
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 const [site, waymark, rulesFile, shots] = process.argv.slice(2);
 if (!site || !waymark || !rulesFile) {
@@ -32,16 +29,7 @@ if (!site || !waymark || !rulesFile) {
   process.exit(2);
 }
 
-let passed = 0;
-let failed = 0;
-function check(ok, what, detail = '') {
-  if (ok) passed++;
-  else {
-    failed++;
-    console.log(`FAIL ${what}${detail ? `: ${detail}` : ''}`);
-  }
-  return ok;
-}
+const { check, finish } = tally('calculator');
 
 // ------------------------------------------------------------------ dates
 
@@ -146,10 +134,8 @@ async function openPage(browser, url, problems) {
   return page;
 }
 
-const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 async function axe(page, what) {
-  await page.evaluate(axeSource);
-  const v = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }).then((r) => r.violations.map((x) => `${x.id}: ${x.nodes[0]?.target.join(' ')}`)), AXE_TAGS);
+  const v = await axeViolations(page);
   check(v.length === 0, `axe ${what}`, v.join('; '));
 }
 
@@ -375,5 +361,4 @@ try {
   await chromium.close();
   await srv.close();
 }
-console.log(`calculator: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

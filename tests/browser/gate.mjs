@@ -18,13 +18,12 @@
 // not govern, so the page keeps its real CSP while it is checked: a CSP
 // violation is never hidden by bypassing it.
 import { spawn } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { HEIGHTS, WIDTHS, htmlFiles, launch, serve, urlPathFor } from './lib.mjs';
+import { AXE_TAGS, HEIGHTS, WIDTHS, axeSource, htmlFiles, launch, serve, urlPathFor } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const NOT_FOUND_PATH = '/waymark-browser-gate/missing-page/';
 const CONCURRENCY = 2;
 const NAV_TIMEOUT = 30_000;
@@ -96,7 +95,6 @@ function vnuFile(m) {
 
 // ---------------------------------------------------------------- one page, one width
 
-const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 async function checkAt(browser, origin, entry, width) {
   const findings = [];
@@ -208,7 +206,7 @@ async function checkAt(browser, origin, entry, width) {
       findings.push({ kind: 'http', id: 'broken-image', impact: 'serious', help: 'image could not be decoded', target: src });
     }
 
-    await page.evaluate(axeSource);
+    await page.evaluate(await axeSource());
     const result = await page.evaluate(
       (tags) =>
         window.axe

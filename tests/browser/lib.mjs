@@ -2,9 +2,56 @@
 // site, the list of its pages, and Debian Chromium launched the one way we use.
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/** The axe-core rule tags every browser test runs: WCAG 2.0, 2.1 and 2.2, A and AA. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+let axeText = null;
+/** axe-core's script (from npm), read once. */
+export async function axeSource() {
+  axeText ??= await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  return axeText;
+}
+
+/** axe-core's violations of AXE_TAGS on the page, each as "id (nodes): first target". */
+export async function axeViolations(page) {
+  await page.evaluate(await axeSource());
+  return page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } })
+      .then((r) => r.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0] ? v.nodes[0].target.join(' ') : ''}`)),
+    AXE_TAGS,
+  );
+}
+
+/**
+ * A test's named checks: `check(ok, what, detail)` prints each failure and
+ * returns ok; `finish()` prints `name: N passed, M failed` and exits 1 on any
+ * failure.
+ */
+export function tally(name) {
+  let passed = 0;
+  let failed = 0;
+  return {
+    check(ok, what, detail = '') {
+      if (ok) passed++;
+      else {
+        failed++;
+        console.log(`FAIL ${what}${detail ? `: ${detail}` : ''}`);
+      }
+      return ok;
+    },
+    finish() {
+      console.log(`${name}: ${passed} passed, ${failed} failed`);
+      process.exit(failed ? 1 : 0);
+    },
+  };
+}
 
 export const CHROMIUM = process.env.WAYMARK_CHROMIUM || '/usr/bin/chromium';
 

@@ -10,13 +10,10 @@
 //
 // usage: node reader.mjs SITE_DIR [SCREENSHOT_DIR]
 // Prints `reader: N passed, M failed` last; exits 1 on any failure.
-import { readFile, mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { serve, launch } from './lib.mjs';
+import { serve, launch, axeViolations, tally } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 const [site, shots] = process.argv.slice(2);
 if (!site) {
@@ -24,22 +21,11 @@ if (!site) {
   process.exit(2);
 }
 
-let passed = 0;
-let failed = 0;
-function check(ok, what, detail = '') {
-  if (ok) passed++;
-  else {
-    failed++;
-    console.log(`FAIL ${what}${detail ? `: ${detail}` : ''}`);
-  }
-  return ok;
-}
+const { check, finish } = tally('reader');
 
 async function axe(page, what) {
-  const source = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-  await page.evaluate(source);
-  const r = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
-  check(r.violations.length === 0, `axe: ${what}`, r.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0]?.target}`).join('; '));
+  const v = await axeViolations(page);
+  check(v.length === 0, `axe: ${what}`, v.join('; '));
 }
 
 const shown = (page) => page.evaluate(() => [...document.querySelectorAll('tr[data-wm-audience]')]
@@ -159,5 +145,4 @@ try {
   await close();
   await stop();
 }
-console.log(`reader: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();
