@@ -86,7 +86,7 @@ impl PageFunctions {
             let r = need_resources(&res)?;
             if !r.has_group(&group) {
                 let groups = r.groups();
-                let help = crate::diag::suggest(&group, groups.iter().copied()).map_or_else(|| format!("the groups in {} are {}", crate::resources::FILE, groups.join(", ")), |s| format!("did you mean `{s}`?"));
+                let help = crate::diag::suggest_help(&group, groups.iter().copied(), &format!("the groups in {}", crate::resources::FILE));
                 return Err(author_error(format!("no resource is in the group `{group}`; {help}")));
             }
             Ok(Value::from_safe_string(r.table(&group)))

@@ -216,15 +216,13 @@ impl Resources {
     pub fn filter(&self, page_url: &str) -> String {
         let mut o = String::from("<nav class=\"wm-resources-filter\" aria-labelledby=\"wm-resources-filter-label\" data-wm-resources-filter>\n");
         o.push_str("<p class=\"wm-resources-filter__label\" id=\"wm-resources-filter-label\">Show resources for:</p>\n<ul class=\"wm-resources-filter__list\">\n");
-        o.push_str("<li><a class=\"wm-resources-filter__link\" href=\"");
-        esc(&mut o, page_url);
-        o.push_str("\" data-wm-audience=\"\" aria-current=\"page\">Everyone</a></li>\n");
-        for (id, label) in self.audiences() {
+        // "Everyone" (the page itself, current until a view marks its own link), then each audience.
+        for (id, label) in std::iter::once(("", "Everyone")).chain(self.audiences()) {
             o.push_str("<li><a class=\"wm-resources-filter__link\" href=\"");
-            esc(&mut o, &format!("{page_url}{id}/"));
+            esc(&mut o, &if id.is_empty() { page_url.to_owned() } else { format!("{page_url}{id}/") });
             o.push_str("\" data-wm-audience=\"");
             esc(&mut o, id);
-            o.push_str("\">");
+            o.push_str(if id.is_empty() { "\" aria-current=\"page\">" } else { "\">" });
             esc(&mut o, label);
             o.push_str("</a></li>\n");
         }

@@ -443,12 +443,8 @@ fn page_context(config: &SiteConfig, content: &Content, history: &crate::history
         last_updated_source: updated.map(|(_, s)| s),
         changes: f.changes.iter().map(|c| ChangeContext { date: human_date(c.date), date_iso: c.date.to_string(), note: c.note.clone() }).collect(),
         print_url,
-        entries: Vec::new(),
-        chapters: Vec::new(),
-        for_audience: None,
-        feed_url: None,
-        by_audience: Vec::new(),
-        stages: Vec::new(),
+        // The fields only made pages fill in.
+        ..blank_context("page", String::new(), String::new())
     }
 }
 
@@ -537,6 +533,15 @@ fn blank_context(kind: &'static str, title: String, url: String) -> PageContext 
         feed_url: None,
         by_audience: Vec::new(),
         stages: Vec::new(),
+    }
+}
+
+/// The theme template a Markdown page is rendered with.
+fn page_template(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Home => "home.html",
+        Kind::Section => "section.html",
+        Kind::Page => "page.html",
     }
 }
 

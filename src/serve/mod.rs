@@ -209,10 +209,11 @@ impl Preview {
         match session.search_files() {
             Ok(files) => {
                 let site = self.shared.site();
+                let new: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
                 let removed = site
                     .files
                     .as_ref()
-                    .map(|f| f.keys().filter(|k| k.starts_with(crate::search::DIR) && !files.iter().any(|n| &n.path == *k)).cloned().collect())
+                    .map(|f| f.keys().filter(|k| k.starts_with(crate::search::DIR) && !new.contains(k.as_str())).cloned().collect())
                     .unwrap_or_default();
                 let files = files.iter().map(|f| OutFile { path: f.path.clone(), bytes: f.bytes.clone() }).collect();
                 let update = Update { files, removed, full: false, pages: 0, warnings: Vec::new() };

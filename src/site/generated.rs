@@ -148,12 +148,8 @@ pub fn render(input: &Input, sections: Option<&BTreeSet<usize>>) -> Files {
                 page.url = format!("{}{id}/", page.url);
                 page.title = format!("{}: for {}", page.title, label.to_lowercase());
                 page.print_url = None;
-                let template = match p.kind {
-                    Kind::Home => "home.html",
-                    Kind::Section => "section.html",
-                    Kind::Page => "page.html",
-                };
-                let html = render_page_for(input, template, page).map(|h| crate::resources::view(&String::from_utf8_lossy(&h), id, label).into_bytes());
+                let nav = page.nav.clone();
+                let html = render_with_nav(input, super::page_template(p.kind), page, nav).map(|h| crate::resources::view(&String::from_utf8_lossy(&h), id, label).into_bytes());
                 out.insert(format!("{}{id}/index.html", p.url), html);
             }
         }
@@ -176,15 +172,13 @@ pub fn render(input: &Input, sections: Option<&BTreeSet<usize>>) -> Files {
     out
 }
 
-/// Renders a made page that is a view of a page (its menu marks what the page's does).
-fn render_page_for(input: &Input, template: &str, page: super::PageContext) -> Result<Vec<u8>, Diagnostic> {
-    let site = SiteContext { nav: page.nav.clone(), ..input.site.clone() };
-    let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page }));
-    input.templates.render(template, &ctx).map(String::into_bytes)
+/// Renders a made page whose menu marks no entry as current.
+fn render_page(input: &Input, template: &str, page: super::PageContext) -> Result<Vec<u8>, Diagnostic> {
+    render_with_nav(input, template, page, super::nav_for(input.config, input.content, None))
 }
 
-fn render_page(input: &Input, template: &str, page: super::PageContext) -> Result<Vec<u8>, Diagnostic> {
-    let site = SiteContext { nav: super::nav_for(input.config, input.content, None), ..input.site.clone() };
+fn render_with_nav(input: &Input, template: &str, page: super::PageContext, nav: Vec<super::NavContext>) -> Result<Vec<u8>, Diagnostic> {
+    let site = SiteContext { nav, ..input.site.clone() };
     let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page }));
     input.templates.render(template, &ctx).map(String::into_bytes)
 }

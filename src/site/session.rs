@@ -164,33 +164,10 @@ impl Session {
             None => None,
         };
 
-        let glossary_path = config.root.join(&config.content).join(crate::glossary::FILE);
-        let glossary = if glossary_path.is_file() {
-            let text = std::fs::read_to_string(&glossary_path).map_err(|source| Error::Io { path: glossary_path.clone(), source })?;
-            match Glossary::parse(config.content.join(crate::glossary::FILE), text) {
-                Ok(g) => g,
-                Err(mut d) => {
-                    diags.append(&mut d);
-                    Glossary::default()
-                }
-            }
-        } else {
-            Glossary::default()
-        };
-
-        let words_path = config.root.join(&config.content).join(&config.check.words_to_avoid);
-        let words = if words_path.is_file() {
-            let text = std::fs::read_to_string(&words_path).map_err(|source| Error::Io { path: words_path.clone(), source })?;
-            match WordsToAvoid::parse(config.content.join(&config.check.words_to_avoid), text) {
-                Ok(w) => w,
-                Err(mut d) => {
-                    diags.append(&mut d);
-                    WordsToAvoid::default()
-                }
-            }
-        } else {
-            WordsToAvoid::default()
-        };
+        let glossary = read_data_file(&config, crate::glossary::FILE)?.map(|(shown, text)| Glossary::parse(shown, text));
+        let glossary = keep_data(glossary, &mut diags).unwrap_or_default();
+        let words = read_data_file(&config, &config.check.words_to_avoid)?.map(|(shown, text)| WordsToAvoid::parse(shown, text));
+        let words = keep_data(words, &mut diags).unwrap_or_default();
 
         let theme = Theme::load(&config)?;
         let (static_files, asset_map) = theme.static_files();
@@ -217,22 +194,9 @@ impl Session {
             rules: rules_json.as_ref().map(|(p, _)| format!("{}{p}", config.base_path)).unwrap_or_default(),
         };
         let glossary = Arc::new(glossary);
-        let resources_path = config.root.join(&config.content).join(crate::resources::FILE);
-        let resources_failed = std::cell::Cell::new(false);
-        let resources = if resources_path.is_file() {
-            let text = std::fs::read_to_string(&resources_path).map_err(|source| Error::Io { path: resources_path.clone(), source })?;
-            match Resources::load(config.content.join(crate::resources::FILE), text, &config, &content) {
-                Ok(r) => Some(Arc::new(r)),
-                Err(mut d) => {
-                    diags.append(&mut d);
-                    resources_failed.set(true);
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        let resources_failed = resources_failed.get();
+        let resources = read_data_file(&config, crate::resources::FILE)?.map(|(shown, text)| Resources::load(shown, text, &config, &content).map(Arc::new));
+        let resources_failed = matches!(resources, Some(Err(_)));
+        let resources = keep_data(resources, &mut diags);
         let functions = PageFunctions::new(rules.clone(), glossary.clone(), calculator_assets, resources.clone()).with_base_path(&config.base_path);
         let mut urls: HashMap<String, String> = content.pages.iter().map(|p| (p.rel.clone(), p.url.clone())).collect();
         for a in &content.assets {
@@ -579,12 +543,7 @@ impl Session {
                 let page = page_context(config, content, history, p, r);
                 let site = SiteContext { nav: page.nav.clone(), ..site.clone() };
                 let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page }));
-                let name = match p.kind {
-                    Kind::Home => "home.html",
-                    Kind::Section => "section.html",
-                    Kind::Page => "page.html",
-                };
-                templates.render(name, &ctx)
+                templates.render(super::page_template(p.kind), &ctx)
             })
             .collect();
         #[cfg(feature = "search")]
@@ -802,6 +761,29 @@ impl Session {
             }
         }
         Ok(out)
+    }
+}
+
+/// A data file under the content folder (`rel`), if it exists: the path
+/// diagnostics show and its text.
+fn read_data_file(config: &SiteConfig, rel: &str) -> Result<Option<(PathBuf, String)>, Failure> {
+    let path = config.root.join(&config.content).join(rel);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?;
+    Ok(Some((config.content.join(rel), text)))
+}
+
+/// A data file as parsed, if it exists and parsed; its problems go to
+/// `diags` (the site is then built without it).
+fn keep_data<T>(parsed: Option<Result<T, Vec<Diagnostic>>>, diags: &mut Vec<Diagnostic>) -> Option<T> {
+    match parsed? {
+        Ok(v) => Some(v),
+        Err(mut d) => {
+            diags.append(&mut d);
+            None
+        }
     }
 }
 
