@@ -31,10 +31,6 @@ pub const EXAMPLE_DATE: &str = "2026-12-23";
 /// due-date rule setting the deadline.
 pub const EXAMPLE_STEP_DAYS: i64 = 98;
 
-/// The attribute the page flag looks for: a page whose HTML contains it loads
-/// `js/calculator.js`. Only the calculator renders it (Markdown cannot: raw
-/// HTML is limited to simple formatting tags, and code is escaped).
-pub const MARKER: &str = "<section class=\"wm-calculator\"";
 
 /// Where the browser finds the engine: URLs with the site's base path.
 #[derive(Debug, Clone, Default)]

@@ -71,7 +71,7 @@ pub struct SiteArgs {
 }
 
 fn parse_date(s: &str) -> Result<time::Date, String> {
-    crate::content::parse_iso_date(s).ok_or_else(|| format!("`{s}` is not a date: write it as YYYY-MM-DD"))
+    timescales::date::parse_iso(s).ok_or_else(|| format!("`{s}` is not a date: write it as YYYY-MM-DD"))
 }
 
 /// `waymark build`.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diag::{self, Diagnostic, SourceMap};
+use crate::diag::{self, Code, Diagnostic, SourceMap};
 
 /// The file name looked for at the site root.
 pub const FILE_NAME: &str = "site.toml";
@@ -179,6 +179,8 @@ pub struct SiteConfig {
     pub stages: Vec<Stage>,
     /// Thresholds for `waymark check`.
     pub check: CheckConfig,
+    /// site.toml's text, for placing later findings (a page it names that does not exist).
+    pub source: SourceMap,
 }
 
 impl SiteConfig {
@@ -206,7 +208,7 @@ impl SiteConfig {
             Some(p) => p,
             None => {
                 diags.push(
-                    Diagnostic::error("config", format!("`base_url` must be an absolute http(s) URL or a path starting with `/`, not `{base_url}`"))
+                    Diagnostic::error(Code::Config, format!("`base_url` must be an absolute http(s) URL or a path starting with `/`, not `{base_url}`"))
                         .at(&src, at_key("base_url"))
                         .with_help("for example base_url = \"https://procedures.example.org/\""),
                 );
@@ -215,7 +217,7 @@ impl SiteConfig {
         };
         if !raw.exit_url.starts_with("https://") && !raw.exit_url.starts_with("http://") {
             diags.push(
-                Diagnostic::error("config", "`exit_url` must be the full address of another website")
+                Diagnostic::error(Code::Config, "`exit_url` must be the full address of another website")
                     .at(&src, at_key("exit_url"))
                     .with_help("GOV.UK uses a neutral page such as https://www.bbc.co.uk/weather"),
             );
@@ -223,19 +225,19 @@ impl SiteConfig {
         let mut seen = std::collections::HashSet::new();
         for a in &raw.audiences {
             if !is_id(&a.id) {
-                diags.push(Diagnostic::error("config", format!("audience id `{}` must be lower-case letters, digits and hyphens", a.id)).at(&src, find_value(text, &a.id).unwrap_or(0)));
+                diags.push(Diagnostic::error(Code::Config, format!("audience id `{}` must be lower-case letters, digits and hyphens", a.id)).at(&src, find_value(text, &a.id).unwrap_or(0)));
             }
             if !seen.insert(a.id.clone()) {
-                diags.push(Diagnostic::error("config", format!("audience `{}` is listed twice", a.id)).at(&src, find_value(text, &a.id).unwrap_or(0)));
+                diags.push(Diagnostic::error(Code::Config, format!("audience `{}` is listed twice", a.id)).at(&src, find_value(text, &a.id).unwrap_or(0)));
             }
         }
         let mut seen = std::collections::HashSet::new();
         for s in &raw.stages {
             if !is_id(&s.id) {
-                diags.push(Diagnostic::error("config", format!("stage id `{}` must be lower-case letters, digits and hyphens", s.id)).at(&src, find_value(text, &s.id).unwrap_or(0)));
+                diags.push(Diagnostic::error(Code::Config, format!("stage id `{}` must be lower-case letters, digits and hyphens", s.id)).at(&src, find_value(text, &s.id).unwrap_or(0)));
             }
             if !seen.insert(s.id.clone()) {
-                diags.push(Diagnostic::error("config", format!("stage `{}` is listed twice", s.id)).at(&src, find_value(text, &s.id).unwrap_or(0)));
+                diags.push(Diagnostic::error(Code::Config, format!("stage `{}` is listed twice", s.id)).at(&src, find_value(text, &s.id).unwrap_or(0)));
             }
         }
         if !diags.is_empty() {
@@ -268,6 +270,7 @@ impl SiteConfig {
                 .collect(),
             stages: raw.stages.into_iter().map(|s| Stage { id: s.id, label: s.label }).collect(),
             check: raw.check,
+            source: src,
         })
     }
 
@@ -338,11 +341,11 @@ fn toml_diagnostic(src: &SourceMap, e: &toml::de::Error) -> Diagnostic {
     match crate::yaml::parse_unknown_field(&message) {
         Some((key, allowed)) => {
             let help = diag::suggest_help(&key, allowed.iter().map(String::as_str), "allowed keys here");
-            Diagnostic::error("config", format!("unknown key `{key}` in site.toml"))
+            Diagnostic::error(Code::Config, format!("unknown key `{key}` in site.toml"))
                 .at(src, offset)
                 .with_help(help)
         }
-        None => Diagnostic::error("config", message).at(src, offset),
+        None => Diagnostic::error(Code::Config, message).at(src, offset),
     }
 }
 

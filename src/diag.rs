@@ -1,6 +1,6 @@
 //! Diagnostics: problems in the author's content, reported like a compiler.
 //!
-//! Two channels exist in waymark (see STYLE.md): a [`Diagnostic`] is a problem
+//! Two channels exist in waymark: a [`Diagnostic`] is a problem
 //! in what the author wrote (front matter, Markdown, templates, rules, links);
 //! all of them are collected and the build exits 1. An [`crate::Error`] is an
 //! I/O or usage failure and exits 2.
@@ -40,13 +40,131 @@ pub struct LineCol {
     pub col: u32,
 }
 
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $name:literal,)*) => {
+        /// What kind of problem a [`Diagnostic`] is. Each has a stable
+        /// kebab-case name, printed in brackets (`error[broken-link]`), in
+        /// `--format json` and as the title of GitHub annotations; the list is
+        /// in docs/diagnostics.md.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum Code {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the order docs/diagnostics.md lists them.
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            /// The stable name (`broken-link`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            /// What the code means, in one line.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$variant => concat!($($doc),*).trim_ascii(),)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The front matter of a page: missing, unclosed, bad YAML, an unknown key or value.
+    FrontMatter = "front-matter",
+    /// site.toml: bad TOML, an unknown key, a bad value, a page it names that does not exist.
+    Config = "config",
+    /// The rules file: bad YAML, an unknown field, a rule or calendar that does not hold together.
+    Rules = "rules",
+    /// `content/glossary.yaml`.
+    Glossary = "glossary",
+    /// The words-to-avoid list.
+    WordsToAvoid = "words-to-avoid",
+    /// `content/resources.yaml`, or a `resources(…)` call naming a group it lacks.
+    Resources = "resources",
+    /// A theme template that does not parse or fails while rendering.
+    Template = "template",
+    /// A page-function call (`{{ … }}`) that is unknown, malformed or fails.
+    Function = "function",
+    /// A link to a page or file that does not exist (or is a draft).
+    BrokenLink = "broken-link",
+    /// A link's `#fragment` that names no heading or anchor of its target.
+    BrokenFragment = "broken-fragment",
+    /// An http(s) link that did not answer (`check --external`; a warning).
+    ExternalLink = "external-link",
+    /// Two files that would be written to the same address.
+    DuplicatePath = "duplicate-path",
+    /// An id given twice on one page.
+    DuplicateId = "duplicate-id",
+    /// A `#` heading in a page body (the title is the page's only level-1 heading).
+    Heading = "heading",
+    /// Raw HTML that is not allowed (script, event handlers, styles, unsafe addresses).
+    UnsafeHtml = "unsafe-html",
+    /// A file that could not be read while checking.
+    Io = "io",
+    /// An image without alt text.
+    A11yImageAlt = "a11y-image-alt",
+    /// A link or button without text.
+    A11yEmptyLink = "a11y-empty-link",
+    /// Link text that says nothing on its own ("click here").
+    A11yLinkText = "a11y-link-text",
+    /// A heading that skips a level.
+    A11yHeadingSkip = "a11y-heading-skip",
+    /// A page with no `h1` or more than one.
+    A11yH1 = "a11y-h1",
+    /// An id used twice in a page's final HTML.
+    A11yDuplicateId = "a11y-duplicate-id",
+    /// A table without header cells.
+    A11yTableHeaders = "a11y-table-headers",
+    /// A form field without a label.
+    A11yFormLabel = "a11y-form-label",
+    /// A page without a `lang`.
+    A11yLang = "a11y-lang",
+    /// A family page above the site's reading grade or below its reading ease.
+    PlainReadability = "plain-readability",
+    /// A sentence longer than the site's limit on a family page.
+    PlainLongSentence = "plain-long-sentence",
+    /// A word from the words-to-avoid list on a family page.
+    PlainWord = "plain-word",
+    /// A glossary term used on a family page without being explained or linked.
+    PlainTerm = "plain-term",
+    /// An abbreviation used on a family page without being explained.
+    PlainAbbreviation = "plain-abbreviation",
+    /// A page past its `review_due` date.
+    ReviewDue = "review-due",
+    /// A page that does not say who it is for.
+    MissingAudience = "missing-audience",
+    /// A page that names no sources.
+    MissingSources = "missing-sources",
+    /// A timescale typed into the text where the rules file has it.
+    TypedTimescale = "typed-timescale",
+    /// A rule of the rules file that no page uses.
+    UnusedRule = "unused-rule",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One problem found in the author's input.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// A short stable code, e.g. `broken-link`.
-    pub code: &'static str,
+    /// What kind of problem it is (`broken-link`).
+    pub code: Code,
     /// What is wrong, in words.
     pub message: String,
     /// The file as the author knows it (relative to the site root).
@@ -61,7 +179,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error with no position yet.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -74,7 +192,7 @@ impl Diagnostic {
     }
 
     /// A warning with no position yet.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
@@ -158,7 +276,7 @@ pub fn display_path(path: &Path) -> String {
 /// Sorts diagnostics into a stable order: by file, then position, then code.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (&a.file, a.pos, a.code, &a.message).cmp(&(&b.file, b.pos, b.code, &b.message))
+        (&a.file, a.pos, a.code.as_str(), &a.message).cmp(&(&b.file, b.pos, b.code.as_str(), &b.message))
     });
 }
 
@@ -267,7 +385,7 @@ pub fn github_annotation(d: &Diagnostic) -> String {
         props.push(format!("line={}", p.line));
         props.push(format!("col={}", p.col));
     }
-    props.push(format!("title={}", prop(d.code)));
+    props.push(format!("title={}", prop(d.code.as_str())));
     let mut msg = d.message.clone();
     if let Some(h) = &d.help {
         msg.push_str(&format!(" (help: {h})"));
@@ -307,7 +425,7 @@ mod tests {
     #[test]
     fn human_rendering_points_at_the_column() {
         let src = SourceMap::new("content/a.md", "---\ntitle: x\ntitel: y\n---\n");
-        let d = Diagnostic::error("front-matter", "unknown key `titel`")
+        let d = Diagnostic::error(Code::FrontMatter, "unknown key `titel`")
             .at(&src, 13)
             .with_help("did you mean `title`?");
         assert_eq!(

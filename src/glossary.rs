@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, SourceMap};
+use crate::diag::{Code, Diagnostic, SourceMap};
 
 /// One entry, as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -36,7 +36,7 @@ impl Glossary {
     pub fn parse(shown: std::path::PathBuf, text: String) -> Result<Glossary, Vec<Diagnostic>> {
         let src = SourceMap::new(shown, text);
         let mut entries: Vec<Entry> = crate::yaml::from_str(src.text())
-            .map_err(|e| vec![e.into_diagnostic("glossary", &src, 0)])?;
+            .map_err(|e| vec![e.into_diagnostic(Code::Glossary, &src, 0)])?;
         let index = crate::yaml::KeyIndex::new(src.text());
         let mut diags = Vec::new();
         let mut seen = std::collections::HashMap::new();
@@ -45,7 +45,7 @@ impl Glossary {
             if let Some(first) = seen.insert(key, i) {
                 let at = index.best(&[crate::yaml::Seg::Index(i)]).unwrap_or(0);
                 diags.push(
-                    Diagnostic::error("glossary", format!("`{}` is defined twice (first as entry {})", e.term, first + 1))
+                    Diagnostic::error(Code::Glossary, format!("`{}` is defined twice (first as entry {})", e.term, first + 1))
                         .at(&src, at),
                 );
             }

@@ -37,7 +37,7 @@ impl History {
         let mut current = None;
         for line in log.lines() {
             if let Some(d) = line.strip_prefix('\u{1}') {
-                current = crate::content::parse_iso_date(d);
+                current = timescales::date::parse_iso(d);
             } else if let (Some(d), Some(rel)) = (current, line.strip_prefix(&prefix)) {
                 // Commits come newest first, but clocks and merges disagree: keep the latest.
                 dates.entry(rel.to_owned()).and_modify(|x: &mut time::Date| *x = (*x).max(d)).or_insert(d);
@@ -92,7 +92,7 @@ mod tests {
     }
 
     fn d(s: &str) -> Option<time::Date> {
-        crate::content::parse_iso_date(s)
+        timescales::date::parse_iso(s)
     }
 
     #[test]

@@ -1,11 +1,27 @@
 //! waymark: a static-site generator for child protection procedures and the
 //! plain-language guides that go with them.
 //!
-//! The pipeline (see `DESIGN.md`): load → parse → render → check → write.
-//! Only loading and writing touch the disk.
+//! A build runs five stages, each a module with one entry, passing the site
+//! forward and never back (docs/architecture.md walks one page through them):
+//!
+//! 1. [`load`](crate::load) reads everything from the disk (site.toml, pages
+//!    and their front matter, assets, the rules and data files, the theme,
+//!    the git history); nothing after it touches the disk;
+//! 2. [`parse`](crate::parse) turns each page's Markdown into its body, with
+//!    headings, links, function calls and text recorded;
+//! 3. [`render`](crate::render) puts bodies into the theme's templates and
+//!    makes the pages made from pages, the sitemap and the search index;
+//! 4. [`check`] looks at the result (fragments, accessibility, plain
+//!    language, hygiene, links);
+//! 5. [`write`](crate::write) swaps the output folder into place.
+//!
+//! [`session`](crate::session) runs them, and decides what to redo after an
+//! edit for `waymark serve`. The library's public surface is what the
+//! command line and the tests use: [`site`] (build and check), [`rules`]
+//! (`waymark dates`, `waymark holidays`), [`serve`], [`new`], [`cli`] and
+//! [`diag`].
 
 pub mod diag;
-pub mod yaml;
 
 /// An I/O or usage failure (exit status 2). Problems in the author's content
 /// are [`diag::Diagnostic`]s instead.
@@ -25,8 +41,6 @@ pub enum Error {
     Usage(String),
 }
 
-pub mod rules;
-
 /// Why a command did not succeed: content problems (exit 1) or an
 /// I/O / usage failure (exit 2).
 #[derive(Debug)]
@@ -43,22 +57,33 @@ impl From<Error> for Failure {
     }
 }
 
-pub mod calculator;
+// The stages, in order.
+pub(crate) mod load;
+pub(crate) mod parse;
+pub(crate) mod render;
 pub mod check;
-pub mod config;
-pub mod content;
-pub mod glossary;
-pub mod history;
-pub mod html;
-pub mod markdown;
-pub mod render;
-pub mod resources;
-#[cfg(feature = "search")]
-pub mod search;
+pub(crate) mod write;
+
+// What the stages share and how they are run.
+pub(crate) mod session;
 pub mod site;
-pub mod theme;
-pub mod timescale_table;
-pub mod write;
+
+// Parts the stages use.
+pub(crate) mod calculator;
+pub(crate) mod config;
+pub(crate) mod glossary;
+pub(crate) mod history;
+pub(crate) mod html;
+pub(crate) mod markdown;
+pub(crate) mod resources;
+pub mod rules;
+#[cfg(feature = "search")]
+pub(crate) mod search;
+pub(crate) mod theme;
+pub(crate) mod timescale_table;
+pub(crate) mod yaml;
+
+// The commands beyond build and check.
 pub mod cli;
 pub mod new;
 pub mod serve;

@@ -18,8 +18,8 @@ use std::fmt::Write as _;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
-use crate::content::Page;
-use crate::diag::Diagnostic;
+use crate::load::Page;
+use crate::diag::{Code, Diagnostic};
 
 /// What a function call in a page produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,7 +199,7 @@ fn preprocess(page: &Page, calls: &dyn Calls, diags: &mut Vec<Diagnostic>) -> (S
         }
         let Some(len) = body[start..].find("}}") else {
             diags.push(
-                Diagnostic::error("function", "`{{` is never closed with `}}`")
+                Diagnostic::error(Code::Function, "`{{` is never closed with `}}`")
                     .at(&page.src, base + start)
                     .with_help("write a function call as {{ timescale(\"id\") }}, or put literal braces in `code`"),
             );
@@ -218,7 +218,7 @@ fn preprocess(page: &Page, calls: &dyn Calls, diags: &mut Vec<Diagnostic>) -> (S
     out.push_str(&body[pos..]);
     for site in &sites {
         if let Err(msg) = &site.fragment {
-            diags.push(Diagnostic::error("function", msg.clone()).at(&page.src, site.offset));
+            diags.push(Diagnostic::error(Code::Function, msg.clone()).at(&page.src, site.offset));
         }
     }
     (out, OffsetMap { segments }, sites)
@@ -356,7 +356,7 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
                     let id = match explicit {
                         Some(id) => {
                             if r.ids.contains(&id) {
-                                r.diags.push(Diagnostic::error("duplicate-id", format!("the heading id `{id}` is used twice on this page")).at(&page.src, h_off));
+                                r.diags.push(Diagnostic::error(Code::DuplicateId, format!("the heading id `{id}` is used twice on this page")).at(&page.src, h_off));
                             }
                             id
                         }
@@ -388,7 +388,7 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
             Event::Start(Tag::Heading { level, id, .. }) => {
                 if level == HeadingLevel::H1 {
                     r.diags.push(
-                        Diagnostic::error("heading", "a page body must not have a level-1 heading: the title is the page's only `#` heading")
+                        Diagnostic::error(Code::Heading, "a page body must not have a level-1 heading: the title is the page's only `#` heading")
                             .at(&page.src, offset)
                             .with_help("start the body's headings at `##`"),
                     );
@@ -587,7 +587,7 @@ fn rewrite_inline<'a>(ev: Event<'a>, page: &Page, resolver: &Resolver<'_>, offse
 fn resolve_link(dest: &str, page: &Page, resolver: &Resolver<'_>, offset: usize, r: &mut Rendered) -> Option<String> {
     let lower = dest.trim_start().to_ascii_lowercase();
     if lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("data:") {
-        r.diags.push(Diagnostic::error("unsafe-html", format!("links may not use `{}` addresses", &lower[..lower.find(':').unwrap_or(0) + 1])).at(&page.src, offset));
+        r.diags.push(Diagnostic::error(Code::UnsafeHtml, format!("links may not use `{}` addresses", &lower[..lower.find(':').unwrap_or(0) + 1])).at(&page.src, offset));
         return Some("#".into());
     }
     if let Some(frag) = dest.strip_prefix('#') {
@@ -603,7 +603,7 @@ fn resolve_link(dest: &str, page: &Page, resolver: &Resolver<'_>, offset: usize,
     };
     let path = path.split('?').next().unwrap_or(path);
     let Some(target) = normalise(&page.rel, path) else {
-        r.diags.push(Diagnostic::error("broken-link", format!("the link `{dest}` goes above the content folder")).at(&page.src, offset));
+        r.diags.push(Diagnostic::error(Code::BrokenLink, format!("the link `{dest}` goes above the content folder")).at(&page.src, offset));
         return None;
     };
     match resolver.urls.get(&target) {
@@ -620,10 +620,10 @@ fn resolve_link(dest: &str, page: &Page, resolver: &Resolver<'_>, offset: usize,
         }
         None => {
             let mut d = if resolver.drafts.contains(&target) {
-                Diagnostic::error("broken-link", format!("the link `{dest}` goes to a draft page, which is not published"))
+                Diagnostic::error(Code::BrokenLink, format!("the link `{dest}` goes to a draft page, which is not published"))
                     .with_help("publish the page (remove `draft: true`) or remove the link")
             } else {
-                let mut d = Diagnostic::error("broken-link", format!("the link `{dest}` goes to `{target}`, which does not exist"));
+                let mut d = Diagnostic::error(Code::BrokenLink, format!("the link `{dest}` goes to `{target}`, which does not exist"));
                 if let Some(s) = crate::diag::suggest(&target, resolver.urls.keys().map(String::as_str)) {
                     let rel = relative(&page.rel, s);
                     d = d.with_help(format!("did you mean `{rel}`?"));
@@ -794,7 +794,7 @@ fn check_html<'a>(html: CowStr<'a>, page: &Page, offset: usize, r: &mut Rendered
     }
     for (at, msg) in problems {
         r.diags.push(
-            Diagnostic::error("unsafe-html", msg)
+            Diagnostic::error(Code::UnsafeHtml, msg)
                 .at(&page.src, offset + at)
                 .with_help("use Markdown instead; raw HTML is limited to simple formatting tags without scripts, styles or event handlers"),
         );
@@ -902,7 +902,7 @@ mod tests {
             body_start: "---\ntitle: T\n---\n".len(),
             yaml_start: 4,
             url: "a/b/".into(),
-            kind: crate::content::Kind::Page,
+            kind: crate::load::PageKind::Page,
             parent: None,
         }
     }
@@ -929,7 +929,7 @@ mod tests {
         let r = render_body("{{ a_long_function_call(\"with an argument\") }} [x](nope.md) {{ bad() }}\n");
         let mut locs: Vec<_> = r.diags.iter().map(|d| (d.location().unwrap(), d.code)).collect();
         locs.sort();
-        assert_eq!(locs, [("content/a/b.md:4:48".to_owned(), "broken-link"), ("content/a/b.md:4:61".to_owned(), "function")]);
+        assert_eq!(locs, [("content/a/b.md:4:48".to_owned(), Code::BrokenLink), ("content/a/b.md:4:61".to_owned(), Code::Function)]);
     }
 
     #[test]

@@ -86,7 +86,7 @@ mod tests {
             "title = \"T\"\nbase_url = \"/\"\nexit_url = \"https://www.bbc.co.uk/weather\"\n[[audiences]]\nid = \"parents-and-carers\"\nlabel = \"P\"\n[[stages]]\nid = \"core-group\"\nlabel = \"C\"\n",
         )
         .unwrap();
-        let (page, diags) = crate::content::parse_page(&config, "content/x.md".into(), "x.md".into(), text).unwrap();
+        let (page, diags) = crate::load::parse_page(&config, "content/x.md".into(), "x.md".into(), text).unwrap();
         assert!(diags.is_empty(), "{diags:?}");
         let fm = page.front;
         assert_eq!(fm.title, "Getting \"help\": a guide");

@@ -1,9 +1,19 @@
-//! Rendering: Markdown function calls, and pages through the theme's templates.
+//! Stage 3, **render** ([`render`]: the entry; [`output`]), and the two
+//! minijinja environments the stages render with.
 //!
 //! Two minijinja environments exist. [`PageFunctions`] evaluates the calls
 //! authors write in Markdown (`{{ timescale("first_core_group") }}`) and knows
 //! only the functions listed in [`FUNCTIONS`]. [`Templates`] holds the theme's
 //! templates, parsed once and shared by every page rendered in parallel.
+
+mod context;
+mod generated;
+pub(crate) mod output;
+
+pub(crate) use context::CSP;
+pub(crate) use output::{Outputs, files, files_at, problems, refresh_generated, render, render_not_found, render_pages};
+#[cfg(feature = "search")]
+pub(crate) use output::search_files;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,8 +21,8 @@ use std::sync::Arc;
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, UndefinedBehavior};
 
-use crate::content::Page;
-use crate::diag::{Diagnostic, SourceMap};
+use crate::load::Page;
+use crate::diag::{Code, Diagnostic, SourceMap};
 use crate::glossary::Glossary;
 use crate::markdown::{Calls, Fragment};
 use crate::rules::SiteRules;
@@ -26,6 +36,10 @@ pub struct PageFunctions {
     env: Environment<'static>,
     /// The site's base path (`/` or `/sub/`): calls see their page's URL.
     base_path: String,
+    /// The rules file, or the resources list, exists but has problems: they
+    /// are reported at the file, so calls that need it stay quiet.
+    rules_failed: bool,
+    resources_failed: bool,
 }
 
 impl std::fmt::Debug for PageFunctions {
@@ -99,12 +113,20 @@ impl PageFunctions {
         env.add_function("glossary", move || -> Result<Value, minijinja::Error> {
             Ok(Value::from_safe_string(glossary.to_html()))
         });
-        PageFunctions { env, base_path: String::new() }
+        PageFunctions { env, base_path: String::new(), rules_failed: false, resources_failed: false }
     }
 }
 
 impl PageFunctions {
     /// Sets the site's base path, which the URLs calls make start with.
+    /// Calls that need a data file that failed to load give nothing (the
+    /// file's own problems are reported instead of one per call).
+    pub fn with_failed_data(mut self, rules: bool, resources: bool) -> Self {
+        self.rules_failed = rules;
+        self.resources_failed = resources;
+        self
+    }
+
     pub fn with_base_path(mut self, base_path: &str) -> Self {
         base_path.clone_into(&mut self.base_path);
         self
@@ -113,6 +135,10 @@ impl PageFunctions {
 
 impl Calls for PageFunctions {
     fn call(&self, page: &Page, expr: &str) -> Result<Fragment, String> {
+        let call = crate::parse::call::Call::parse(expr);
+        if call.function.is_some_and(|f| f.needs_rules() && self.rules_failed || f.needs_resources() && self.resources_failed) {
+            return Ok(Fragment { html: String::new(), block: false });
+        }
         let name: String = expr.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
         if !FUNCTIONS.contains(&name.as_str()) {
             let mut msg = format!("unknown function `{name}`");
@@ -218,7 +244,7 @@ impl Templates {
         });
         for required in ["page.html", "section.html", "home.html", "404.html", "audience.html", "updates.html", "print.html"] {
             if !shown.contains_key(required) {
-                diags.push(Diagnostic::error("template", format!("the theme has no `templates/{required}`")));
+                diags.push(Diagnostic::error(Code::Template, format!("the theme has no `templates/{required}`")));
             }
         }
         if diags.is_empty() { Ok(Templates { env, shown }) } else { Err(diags) }
@@ -244,7 +270,7 @@ fn template_diagnostic(e: &minijinja::Error, shown: &BTreeMap<String, SourceMap>
         err = src;
     }
     let detail = inner.detail().map(str::to_owned).unwrap_or_else(|| inner.kind().to_string());
-    let mut d = Diagnostic::error("template", format!("{}: {detail}", inner.kind()));
+    let mut d = Diagnostic::error(Code::Template, format!("{}: {detail}", inner.kind()));
     if let Some(src) = inner.name().and_then(|n| shown.get(n)) {
         d = match (inner.range(), inner.line()) {
             (Some(r), _) => d.at(src, r.start),

@@ -12,8 +12,8 @@ use pulldown_cmark_escape::escape_html;
 use serde::Deserialize;
 
 use crate::config::SiteConfig;
-use crate::content::Content;
-use crate::diag::{Diagnostic, SourceMap};
+use crate::site::Pages;
+use crate::diag::{Code, Diagnostic, SourceMap};
 use crate::yaml::{KeyIndex, Seg};
 
 /// Where the list lives, relative to the content folder.
@@ -45,8 +45,6 @@ pub struct Entry {
     pub audience: Vec<String>,
 }
 
-/// Where `resources_filter()` marks the page for the view pages and the script.
-pub const FILTER_MARKER: &str = "data-wm-resources-filter";
 
 /// A link resolved against the site's pages.
 #[derive(Debug, Clone)]
@@ -69,9 +67,9 @@ impl Resources {
     /// Parses the file's text (`shown` names it in messages) and resolves its
     /// audiences and links against the site; every problem is reported at
     /// its line and column.
-    pub fn load(shown: std::path::PathBuf, text: String, config: &SiteConfig, content: &Content) -> Result<Resources, Vec<Diagnostic>> {
+    pub fn load(shown: std::path::PathBuf, text: String, config: &SiteConfig, pages: &Pages) -> Result<Resources, Vec<Diagnostic>> {
         let src = SourceMap::new(shown, text);
-        let entries: Vec<Entry> = crate::yaml::from_str(src.text()).map_err(|e| vec![e.into_diagnostic("resources", &src, 0)])?;
+        let entries: Vec<Entry> = crate::yaml::from_str(src.text()).map_err(|e| vec![e.into_diagnostic(Code::Resources, &src, 0)])?;
         let index = KeyIndex::new(src.text());
         let at = |path: &[Seg]| index.best(path).unwrap_or(0);
         let mut diags = Vec::new();
@@ -79,10 +77,9 @@ impl Resources {
         let mut linked = Vec::new();
         let mut page = |target: &str, path: Vec<Seg>, diags: &mut Vec<Diagnostic>| -> Option<Link> {
             let (rel, frag) = target.split_once('#').map_or((target, None), |(r, f)| (r, Some(f)));
-            match content.by_rel.get(rel) {
-                Some(&i) => {
+            match pages.page(rel) {
+                Some(p) => {
                     linked.push(rel.to_owned());
-                    let p = &content.pages[i];
                     let mut url = format!("{}{}", config.base_path, p.url);
                     if let Some(f) = frag {
                         url.push('#');
@@ -91,8 +88,8 @@ impl Resources {
                     Some(Link { url, text: p.front.title.clone() })
                 }
                 None => {
-                    let known = content.pages.iter().map(|p| p.rel.as_str());
-                    let mut d = Diagnostic::error("resources", format!("no page `{rel}` (pages are named by their path in the content folder)")).at(&src, at(&path));
+                    let known = pages.rels();
+                    let mut d = Diagnostic::error(Code::Resources, format!("no page `{rel}` (pages are named by their path in the content folder)")).at(&src, at(&path));
                     if let Some(s) = crate::diag::suggest(rel, known) {
                         d = d.with_help(format!("did you mean `{s}`?"));
                     }
@@ -105,13 +102,13 @@ impl Resources {
         for (i, e) in entries.into_iter().enumerate() {
             let here = |k: &str| vec![Seg::Index(i), Seg::Key(k.into())];
             if e.audience.is_empty() {
-                diags.push(Diagnostic::error("resources", format!("`{}` is for no audience", e.title)).at(&src, at(&here("audience"))).with_help(format!("add `audience: [...]` with one or more of {}", ids.join(", "))));
+                diags.push(Diagnostic::error(Code::Resources, format!("`{}` is for no audience", e.title)).at(&src, at(&here("audience"))).with_help(format!("add `audience: [...]` with one or more of {}", ids.join(", "))));
             }
             for (k, a) in e.audience.iter().enumerate() {
                 if !ids.contains(&a.as_str()) {
                     let mut path = here("audience");
                     path.push(Seg::Index(k));
-                    diags.push(Diagnostic::error("resources", format!("unknown audience `{a}`")).at(&src, at(&path)).with_help(crate::diag::suggest_help(a, ids.iter().copied(), "audiences in site.toml")));
+                    diags.push(Diagnostic::error(Code::Resources, format!("unknown audience `{a}`")).at(&src, at(&path)).with_help(crate::diag::suggest_help(a, ids.iter().copied(), "audiences in site.toml")));
                 }
             }
             let link = match e.link.as_deref() {

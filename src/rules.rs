@@ -18,18 +18,20 @@ use serde::de::DeserializeOwned;
 use timescales::doc::{CalculatorDoc, CalendarDoc, EventDoc, TimescaleDoc};
 use timescales::{Date, EventDates, Imports, PathPart, Rules, RulesDoc};
 
-use crate::diag::{self, Diagnostic, SourceMap};
+use crate::diag::{self, Code, Diagnostic, SourceMap};
 use crate::yaml::{self, KeyIndex, Seg};
 use crate::{Error, Failure};
 
 /// The diagnostic code for every problem in the rules file.
-const CODE: &str = "rules";
+const CODE: Code = Code::Rules;
 
 /// A loaded, validated rules file.
 #[derive(Debug)]
 pub struct SiteRules {
     rules: Rules,
     path: PathBuf,
+    /// The file's text, for placing later findings (a rule no page uses).
+    src: SourceMap,
 }
 
 /// One row of a timescales table: a rule with its words and sources.
@@ -93,7 +95,7 @@ impl SiteRules {
         let mut diags = Vec::new();
         let imports = read_imports(&doc, base, &src, &index, &mut diags);
         match Rules::from_doc(&doc, &imports) {
-            Ok(rules) if diags.is_empty() => Ok(SiteRules { rules, path: shown.to_path_buf() }),
+            Ok(rules) if diags.is_empty() => Ok(SiteRules { rules, path: shown.to_path_buf(), src }),
             Ok(_) => Err(Failure::Content(diags)),
             Err(errors) => {
                 diags.extend(errors.iter().map(|e| {
@@ -114,6 +116,11 @@ impl SiteRules {
     /// The engine's view of the rules (for calculators and anything else).
     pub fn engine(&self) -> &Rules {
         &self.rules
+    }
+
+    /// The file's text, named as diagnostics name it.
+    pub fn text(&self) -> &SourceMap {
+        &self.src
     }
 
     /// The file as diagnostics name it.

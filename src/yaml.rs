@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
 
-use crate::diag::{self, Diagnostic, SourceMap};
+use crate::diag::{self, Code, Diagnostic, SourceMap};
 
 /// A YAML problem, positioned relative to the start of the YAML text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub struct YamlError {
 impl YamlError {
     /// Turns the error into a diagnostic in `src`, where the YAML text began
     /// at byte `base` (front matter starts after the opening `---` line).
-    pub fn into_diagnostic(self, code: &'static str, src: &SourceMap, base: usize) -> Diagnostic {
+    pub fn into_diagnostic(self, code: Code, src: &SourceMap, base: usize) -> Diagnostic {
         let mut d = Diagnostic::error(code, self.message);
         d = match self.offset {
             Some(off) => d.at(src, base + off),
@@ -262,7 +262,7 @@ mod tests {
         let text = "---\ntitle: a\ntitel: b\n---\nbody\n";
         let src = SourceMap::new("p.md", text);
         let err = from_str::<Fm>(&text[4..22]).unwrap_err();
-        let d = err.into_diagnostic("front-matter", &src, 4);
+        let d = err.into_diagnostic(Code::FrontMatter, &src, 4);
         assert_eq!(d.location().unwrap(), "p.md:3:1");
         assert_eq!(d.help.as_deref(), Some("did you mean `title`?"));
     }

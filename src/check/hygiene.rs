@@ -9,7 +9,8 @@
 use std::collections::HashSet;
 
 use super::Input;
-use crate::diag::Diagnostic;
+use crate::parse::call::Call;
+use crate::diag::{Code, Diagnostic};
 
 const NUMBER_WORDS: &[(&str, u32)] = &[
     ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7), ("eight", 8),
@@ -53,13 +54,6 @@ fn rule_figure(words: &str) -> Option<(u32, &'static str)> {
     figures(words).first().map(|(_, n, u)| (*n, *u))
 }
 
-/// Timescale ids named in a call such as `timescale("first_core_group", plain=true)`.
-fn called_ids(call: &str) -> Option<&str> {
-    let call = call.trim();
-    let rest = call.strip_prefix("timescale_source(").or_else(|| call.strip_prefix("timescale("))?;
-    let rest = rest.trim_start().strip_prefix(['"', '\''])?;
-    rest.split(['"', '\'']).next()
-}
 
 /// Runs the hygiene checks.
 pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
@@ -75,7 +69,8 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
                 .collect()
         })
         .unwrap_or_default();
-    for (page, r) in input.content.pages.iter().zip(input.rendered) {
+    for s in input.each() {
+        let (page, r) = (&s.page, &s.body);
         let f = &page.front;
         let at_key = |key: &str| {
             let idx = crate::yaml::KeyIndex::new(&page.src.text()[page.yaml_start..page.body_start]);
@@ -85,23 +80,23 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
             && due.0 < today
         {
             out.push(
-                Diagnostic::warning("review-due", format!("this page was due for review on {}", due.0))
+                Diagnostic::warning(Code::ReviewDue, format!("this page was due for review on {}", due.0))
                     .at(&page.src, at_key("review_due"))
                     .with_help("review the page, then update `last_reviewed` and `review_due`"),
             );
         }
         if f.audience.is_empty() {
-            out.push(Diagnostic::warning("missing-audience", "this page does not say who it is for").at(&page.src, page.yaml_start).with_help("add `audience: [practitioners]` (ids from site.toml)"));
+            out.push(Diagnostic::warning(Code::MissingAudience, "this page does not say who it is for").at(&page.src, page.yaml_start).with_help("add `audience: [practitioners]` (ids from site.toml)"));
         }
         if f.sources.is_empty() {
-            out.push(Diagnostic::warning("missing-sources", "this page names no sources").at(&page.src, page.yaml_start).with_help("add `sources:` with the guidance or procedure the page is based on"));
+            out.push(Diagnostic::warning(Code::MissingSources, "this page names no sources").at(&page.src, page.yaml_start).with_help("add `sources:` with the guidance or procedure the page is based on"));
         }
         if input.rules.is_some() {
             for b in &r.blocks {
                 for (_, n, unit) in figures(&b.authored) {
                     if let Some((_, id)) = known.iter().find(|((kn, ku), _)| *kn == n && *ku == unit) {
                         out.push(
-                            Diagnostic::warning("typed-timescale", format!("a timescale ({n} {unit}s) is typed into the text; the rules file has it"))
+                            Diagnostic::warning(Code::TypedTimescale, format!("a timescale ({n} {unit}s) is typed into the text; the rules file has it"))
                                 .at(&page.src, b.offset)
                                 .with_help(format!("write {{{{ timescale(\"{id}\") }}}} (or the rule that applies) so the page, the calculators and `waymark dates` always agree")),
                         );
@@ -110,24 +105,20 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
             }
         }
     }
-    if let Some(rules) = input.rules {
-        let used: HashSet<&str> = input.rendered.iter().flat_map(|r| r.calls.iter().filter_map(|c| called_ids(c))).collect();
-        // Positions of the rules in the rules file, read again only when needed.
-        let src = std::fs::read_to_string(input.config.root.join(rules.path()))
-            .ok()
-            .map(|t| crate::diag::SourceMap::new(rules.path().to_path_buf(), t));
-        let index = src.as_ref().map(|s| crate::yaml::KeyIndex::new(s.text()));
+    // Which rules no page uses is a question about the whole site.
+    if let Some(rules) = input.rules.filter(|_| input.only.is_none()) {
+        let used: HashSet<String> = input.pages.states().iter().flat_map(|s| s.body.calls.iter().filter_map(|c| Call::parse(c).timescale_id().map(str::to_owned))).collect();
+        let src = rules.text();
+        let index = crate::yaml::KeyIndex::new(src.text());
         for id in rules.timescale_ids() {
             if used.contains(id) {
                 continue;
             }
-            let mut d = Diagnostic::warning("unused-rule", format!("no page uses the timescale `{id}`"))
-                .with_help("refer to it from a page with {{ timescale(\"…\") }}, or remove it from the rules file");
-            d = match (&src, &index) {
-                (Some(src), Some(index)) => d.at(src, index.key(&crate::yaml::keys(&["timescales", id])).unwrap_or(0)),
-                _ => d.in_file(rules.path()),
-            };
-            out.push(d);
+            out.push(
+                Diagnostic::warning(Code::UnusedRule, format!("no page uses the timescale `{id}`"))
+                    .with_help("refer to it from a page with {{ timescale(\"…\") }}, or remove it from the rules file")
+                    .at(src, index.key(&crate::yaml::keys(&["timescales", id])).unwrap_or(0)),
+            );
         }
     }
     out
@@ -142,12 +133,5 @@ mod tests {
         let f: Vec<_> = figures("Meet within 15 working days, or two weeks; review in six months. Page 3 of 4.").into_iter().map(|(_, n, u)| (n, u)).collect();
         assert_eq!(f, [(15, "day"), (2, "week"), (6, "month")]);
         assert_eq!(rule_figure("15 calendar days"), Some((15, "day")));
-    }
-
-    #[test]
-    fn timescale_ids_are_read_from_calls() {
-        assert_eq!(called_ids("timescale(\"first_core_group\", plain=true)"), Some("first_core_group"));
-        assert_eq!(called_ids("timescale_source('x')"), Some("x"));
-        assert_eq!(called_ids("glossary()"), None);
     }
 }

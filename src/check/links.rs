@@ -26,10 +26,8 @@ use lychee_lib::{BaseInfo, ClientBuilder, Collector, FileType, FragmentCheckerOp
 
 use crate::Error;
 use crate::config::SiteConfig;
-use crate::content::Content;
-use crate::diag::{Diagnostic, display_path};
-use crate::markdown::Rendered;
-use crate::site::OutFile;
+use crate::diag::{Code, Diagnostic, display_path};
+use crate::site::{OutFile, PageId, Pages};
 
 /// The cache of external link results, in the site root.
 pub const CACHE_FILE: &str = ".waymark-link-cache";
@@ -56,10 +54,8 @@ impl Default for Options {
 pub struct Site<'a> {
     /// The configuration (root, base URL and path).
     pub config: &'a SiteConfig,
-    /// The pages.
-    pub content: &'a Content,
-    /// Each page's rendered body, with its links.
-    pub rendered: &'a [Rendered],
+    /// The pages, with their parsed bodies and links.
+    pub(crate) pages: &'a Pages,
     /// Every output file.
     pub files: &'a [OutFile],
 }
@@ -216,12 +212,12 @@ fn source_path(r: &Request) -> Option<&Path> {
 struct Mapper<'a> {
     site: &'a Site<'a>,
     site_dir: &'a Path,
-    by_out: HashMap<String, usize>,
+    by_out: HashMap<String, PageId>,
 }
 
 impl<'a> Mapper<'a> {
     fn new(site: &'a Site<'a>, site_dir: &'a Path) -> Self {
-        let by_out = site.content.pages.iter().enumerate().map(|(i, p)| (format!("{}index.html", p.url), i)).collect();
+        let by_out = site.pages.iter().map(|(id, s)| (format!("{}index.html", s.page.url), id)).collect();
         Mapper { site, site_dir, by_out }
     }
 
@@ -232,7 +228,7 @@ impl<'a> Mapper<'a> {
     }
 
     /// The page a link was found in, and its output path.
-    fn source(&self, r: &Request) -> (Option<usize>, String) {
+    fn source(&self, r: &Request) -> (Option<PageId>, String) {
         let out = source_path(r).and_then(|p| self.out_path(p)).unwrap_or_default();
         (self.by_out.get(&out).copied(), out)
     }
@@ -297,17 +293,16 @@ impl<'a> Mapper<'a> {
         });
         let target_exists = target_out.as_ref().is_some_and(|t| self.site.files.iter().any(|f| &f.path == t));
         let (code, message) = match frag {
-            Some(f) if target_exists => ("broken-fragment", format!("the link `{shown}` goes to a page with no heading or anchor `#{f}`")),
-            _ => ("broken-link", format!("the link `{shown}` goes to nothing in the built site")),
+            Some(f) if target_exists => (Code::BrokenFragment, format!("the link `{shown}` goes to a page with no heading or anchor `#{f}`")),
+            _ => (Code::BrokenLink, format!("the link `{shown}` goes to nothing in the built site")),
         };
         // One of the page's own Markdown links?
         let target_page = target_out.as_ref().and_then(|t| self.by_out.get(t)).copied();
         if let (Some(pi), Some(tp)) = (page, target_page) {
-            let found = self.site.rendered[pi].links.iter().find(|l| {
-                self.site.content.by_rel.get(&l.target) == Some(&tp) && l.fragment.as_deref().filter(|f| !f.is_empty()) == frag
-            });
+            let pages = self.site.pages;
+            let found = pages.get(pi).body.links.iter().find(|l| pages.id(&l.target) == Some(tp) && l.fragment.as_deref().filter(|f| !f.is_empty()) == frag);
             if let Some(l) = found {
-                return Diagnostic::error(code, message).at(&self.site.content.pages[pi].src, l.offset);
+                return Diagnostic::error(code, message).at(&pages.get(pi).page.src, l.offset);
             }
         }
         self.place(Diagnostic::error(code, message), r, page, &out, &shown)
@@ -317,7 +312,7 @@ impl<'a> Mapper<'a> {
     fn external(&self, r: &Request, url: &str, why: &str) -> Diagnostic {
         let (page, out) = self.source(r);
         let shown = self.shown(r);
-        let d = Diagnostic::warning("external-link", format!("the external link `{shown}` did not work: {why}"))
+        let d = Diagnostic::warning(Code::ExternalLink, format!("the external link `{shown}` did not work: {why}"))
             .with_help(format!("check the address in a browser; if it has moved, link to its new address (results are kept in {CACHE_FILE})"));
         let written = if url.starts_with(&shown) { shown.clone() } else { url.to_owned() };
         self.place(d, r, page, &out, &written)
@@ -328,10 +323,10 @@ impl<'a> Mapper<'a> {
     /// was found on, or for pages that are not a page's own output (the
     /// print version, 404.html) any page. Otherwise it belongs to a template:
     /// the page's file, or the output file, with a note saying so.
-    fn place(&self, d: Diagnostic, r: &Request, page: Option<usize>, out: &str, written: &str) -> Diagnostic {
-        let pages = &self.site.content.pages;
-        let in_body = |pi: usize| {
-            let p = &pages[pi];
+    fn place(&self, d: Diagnostic, r: &Request, page: Option<PageId>, out: &str, written: &str) -> Diagnostic {
+        let pages = self.site.pages;
+        let in_body = |pi: PageId| {
+            let p = &pages.get(pi).page;
             let text = p.src.text();
             let start = p.body_start.min(text.len());
             let plain = written.replace("&amp;", "&");
@@ -339,14 +334,14 @@ impl<'a> Mapper<'a> {
         };
         let found = match page {
             Some(pi) => in_body(pi).map(|o| (pi, o)),
-            None => (0..pages.len()).find_map(|pi| in_body(pi).map(|o| (pi, o))),
+            None => pages.ids().find_map(|pi| in_body(pi).map(|o| (pi, o))),
         };
         if let Some((pi, offset)) = found {
-            return d.at(&pages[pi].src, offset);
+            return d.at(&pages.get(pi).page.src, offset);
         }
         let note = format!("the link is not in a page's Markdown: a template of the theme made it (in {})", Self::output_pos(r, out));
         match page {
-            Some(pi) => d.in_file(pages[pi].src.path().to_path_buf()).with_help(note),
+            Some(pi) => d.in_file(pages.get(pi).page.src.path().to_path_buf()).with_help(note),
             None => d.in_file(out.to_owned()).with_help(note),
         }
     }

@@ -1,6 +1,10 @@
-//! The checks `waymark check` (and `build`) run over a rendered site, beyond
-//! what rendering itself finds (broken links, bad front matter, …):
+//! Stage 4, **check**: what `waymark check` (and `build`) look for in a
+//! parsed and rendered site, beyond what the earlier stages find while they
+//! work (bad front matter, broken links, unsafe HTML, template faults):
 //!
+//! - [`fragments`]: every `#fragment` of a link between pages names a
+//!   heading or anchor of its target;
+//! - [`config_pages`]: the pages site.toml names exist;
 //! - [`a11y`]: accessibility lint of the Markdown and the generated HTML
 //!   (no browser; the browser gate in `tests/browser` goes further);
 //! - [`plain`]: plain-language lint of pages for families and young people;
@@ -10,32 +14,34 @@
 //!   lychee-lib, offline (and http(s) links with `--external`); `check` only.
 //!
 //! Every finding is a [`Diagnostic`] at the Markdown source's position where
-//! one exists.
+//! one exists. To add a check: write a function over [`Input`] (its pages,
+//! each with its front matter, parsed body and HTML) in a module here, call
+//! it from [`run`], give its findings a [`Code`](crate::diag::Code), and add
+//! a fixture under `tests/fixtures/`.
 
-pub mod a11y;
-pub mod hygiene;
+pub(crate) mod a11y;
+pub(crate) mod hygiene;
 #[cfg(feature = "links")]
 pub mod links;
-pub mod plain;
+pub(crate) mod plain;
+
+use std::collections::BTreeSet;
 
 use crate::config::SiteConfig;
-use crate::content::Content;
-use crate::diag::Diagnostic;
+use crate::diag::{self, Code, Diagnostic};
 use crate::glossary::Glossary;
-use crate::markdown::Rendered;
 use crate::rules::SiteRules;
+use crate::site::{PageId, PageState, Pages, Site};
 
 /// Everything the checks look at.
 #[derive(Debug)]
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     /// The configuration (thresholds in `[check]`).
     pub config: &'a SiteConfig,
-    /// The pages.
-    pub content: &'a Content,
-    /// Each page's rendered body (same order as `content.pages`).
-    pub rendered: &'a [Rendered],
-    /// Each page's final HTML, when its template rendered.
-    pub outputs: &'a [Option<&'a str>],
+    /// Every page, parsed and rendered.
+    pub pages: &'a Pages,
+    /// Check only these pages (site-wide checks are then skipped).
+    pub only: Option<&'a BTreeSet<PageId>>,
     /// The rules, when they loaded.
     pub rules: Option<&'a SiteRules>,
     /// The glossary.
@@ -46,10 +52,86 @@ pub struct Input<'a> {
     pub today: Option<time::Date>,
 }
 
-/// Runs every check.
-pub fn run(input: &Input<'_>) -> Vec<Diagnostic> {
-    let mut out = a11y::check(input);
-    out.extend(plain::check(input));
-    out.extend(hygiene::check(input));
+impl Input<'_> {
+    /// The pages to check.
+    pub fn each(&self) -> impl Iterator<Item = &PageState> {
+        self.pages.iter().filter(|(id, _)| self.only.is_none_or(|o| o.contains(id))).map(|(_, s)| s)
+    }
+}
+
+/// The accessibility, plain-language and hygiene checks, over every page
+/// (`only`: over some pages, without the site-wide checks).
+pub(crate) fn run(site: &Site, only: Option<&BTreeSet<PageId>>) -> Vec<Diagnostic> {
+    if site.tools.templates.is_none() {
+        return Vec::new();
+    }
+    let words = site.src.words.get().map(|w| &**w);
+    let default_words = plain::WordsToAvoid::default();
+    let default_glossary = Glossary::default();
+    let input = Input {
+        config: site.config(),
+        pages: site.pages(),
+        only,
+        rules: site.src.rules.get().map(|r| &**r),
+        glossary: site.src.glossary.get().map_or(&default_glossary, |g| &**g),
+        words: words.unwrap_or(&default_words),
+        today: site.src.opts.today,
+    };
+    let mut out = a11y::check(&input);
+    out.extend(plain::check(&input));
+    out.extend(hygiene::check(&input));
     out
+}
+
+/// Every `#fragment` of a link on the pages `from` must exist on its target page.
+pub(crate) fn fragments(pages: &Pages, from: impl Iterator<Item = PageId>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for id in from {
+        let s = pages.get(id);
+        for link in &s.body.links {
+            let Some(frag) = &link.fragment else { continue };
+            if frag.is_empty() {
+                continue;
+            }
+            let Some(ti) = pages.id(&link.target) else { continue };
+            let target = pages.get(ti);
+            let ids = &target.body.ids;
+            if ids.contains(frag) {
+                continue;
+            }
+            let where_ = if ti == id { "this page".to_owned() } else { format!("`{}`", diag::display_path(target.page.src.path())) };
+            let mut d = Diagnostic::error(Code::BrokenFragment, format!("{where_} has no heading or anchor `#{frag}`")).at(&s.page.src, link.offset);
+            if let Some(s) = diag::suggest(frag, ids.iter().map(String::as_str)) {
+                d = d.with_help(format!("did you mean `#{s}`?"));
+            } else if !target.body.headings.is_empty() {
+                let list: Vec<_> = target.body.headings.iter().take(8).map(|h| format!("#{}", h.id)).collect();
+                d = d.with_help(format!("its headings are {}", list.join(", ")));
+            }
+            diags.push(d);
+        }
+    }
+    diags
+}
+
+/// Pages named in site.toml (navigation, audience pages, safety page) must exist.
+pub(crate) fn config_pages(config: &SiteConfig, pages: &Pages) -> Vec<Diagnostic> {
+    let src = &config.source;
+    let named = config
+        .nav
+        .iter()
+        .map(|n| n.page.as_str())
+        .chain(config.audiences.iter().filter_map(|a| a.page.as_deref()))
+        .chain(config.safety_page.as_deref());
+    let mut diags = Vec::new();
+    for page in named {
+        if pages.id(page).is_none() {
+            let at = src.text().find(&format!("\"{page}\"")).map_or(0, |i| i + 1);
+            let mut d = Diagnostic::error(Code::Config, format!("site.toml names the page `{page}`, which does not exist in the content folder")).at(src, at);
+            if let Some(s) = diag::suggest(page, pages.rels()) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            diags.push(d);
+        }
+    }
+    diags
 }

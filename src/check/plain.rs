@@ -10,8 +10,8 @@
 use serde::Deserialize;
 
 use super::Input;
-use crate::content::Page;
-use crate::diag::{Diagnostic, SourceMap};
+use crate::load::Page;
+use crate::diag::{Code, Diagnostic, SourceMap};
 use crate::markdown::Rendered;
 
 /// One entry of the words-to-avoid list.
@@ -37,12 +37,12 @@ impl WordsToAvoid {
         let src = SourceMap::new(shown, text);
         crate::yaml::from_str(src.text())
             .map(|entries| WordsToAvoid { entries })
-            .map_err(|e| vec![e.into_diagnostic("words-to-avoid", &src, 0)])
+            .map_err(|e| vec![e.into_diagnostic(Code::WordsToAvoid, &src, 0)])
     }
 }
 
 /// Readability figures for one page.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Readability {
     /// Words counted.
     pub words: usize,
@@ -129,32 +129,22 @@ fn is_plain_page(input: &Input<'_>, page: &Page) -> bool {
     page.front.audience.iter().any(|a| input.config.check.plain_audiences.contains(a))
 }
 
-/// The glossary page's `rel`, if one page shows the glossary.
-fn glossary_page<'a>(input: &'a Input<'_>) -> Option<&'a str> {
-    input
-        .content
-        .pages
-        .iter()
-        .zip(input.rendered)
-        .find(|(_, r)| r.calls.iter().any(|c| c.trim_start().starts_with("glossary(")))
-        .map(|(p, _)| p.rel.as_str())
-}
-
 /// Runs the plain-language checks.
 pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
     let cfg = &input.config.check;
-    let glossary_rel = glossary_page(input);
+    let glossary_page = input.pages.glossary_page().map(|id| input.pages.get(id).page.rel.as_str());
     let mut out = Vec::new();
-    for (page, r) in input.content.pages.iter().zip(input.rendered) {
-        if !is_plain_page(input, page) || Some(page.rel.as_str()) == glossary_rel {
+    for s in input.each() {
+        let (page, r) = (&s.page, &s.body);
+        if !is_plain_page(input, page) || Some(page.rel.as_str()) == glossary_page {
             continue;
         }
-        if let Some(m) = readability(r)
+        if let Some(m) = s.readability
             && (m.grade > cfg.max_grade || m.reading_ease < cfg.min_reading_ease)
         {
             out.push(
                 Diagnostic::warning(
-                    "plain-readability",
+                    Code::PlainReadability,
                     format!(
                         "this family page reads at grade {:.1} (reading age about {:.0}), reading ease {:.0}; the site's limits are grade {} and reading ease {}",
                         m.grade, m.reading_age, m.reading_ease, cfg.max_grade, cfg.min_reading_ease
@@ -170,7 +160,7 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
                 if n > cfg.max_sentence_words {
                     let start: String = s.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
                     out.push(
-                        Diagnostic::warning("plain-long-sentence", format!("a sentence of {n} words (limit {}): \u{201c}{start}\u{2026}\u{201d}", cfg.max_sentence_words))
+                        Diagnostic::warning(Code::PlainLongSentence, format!("a sentence of {n} words (limit {}): \u{201c}{start}\u{2026}\u{201d}", cfg.max_sentence_words))
                             .at(&page.src, b.offset)
                             .with_help("split it into two or more sentences"),
                     );
@@ -179,14 +169,14 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
             for e in &input.words.entries {
                 if find_word(&b.authored, &e.word).is_some() {
                     out.push(
-                        Diagnostic::warning("plain-word", format!("\u{201c}{}\u{201d} is on the site's list of words to avoid", e.word))
+                        Diagnostic::warning(Code::PlainWord, format!("\u{201c}{}\u{201d} is on the site's list of words to avoid", e.word))
                             .at(&page.src, b.offset)
                             .with_help(format!("write \u{201c}{}\u{201d} instead", e.instead)),
                     );
                 }
             }
         }
-        out.extend(unexplained_terms(input, page, r, glossary_rel));
+        out.extend(unexplained_terms(input, page, r, glossary_page));
     }
     out
 }
@@ -220,7 +210,7 @@ fn unexplained_terms(input: &Input<'_>, page: &Page, r: &Rendered, glossary_rel:
                 && !bolded(abbr)
             {
                 out.push(
-                    Diagnostic::warning("plain-abbreviation", format!("\u{201c}{abbr}\u{201d} is used but not explained on this page"))
+                    Diagnostic::warning(Code::PlainAbbreviation, format!("\u{201c}{abbr}\u{201d} is used but not explained on this page"))
                         .at(&page.src, b.offset)
                         .with_help(format!("write \u{201c}{} ({abbr})\u{201d} the first time, or link to the glossary", e.term)),
                 );
@@ -231,7 +221,7 @@ fn unexplained_terms(input: &Input<'_>, page: &Page, r: &Rendered, glossary_rel:
             && !names.iter().any(|n| bolded(n))
         {
             out.push(
-                Diagnostic::warning("plain-term", format!("\u{201c}{}\u{201d} is a glossary word, but this page neither explains it nor links to the glossary", e.term))
+                Diagnostic::warning(Code::PlainTerm, format!("\u{201c}{}\u{201d} is a glossary word, but this page neither explains it nor links to the glossary", e.term))
                     .at(&page.src, b.offset)
                     .with_help("explain it where it is first used, with the word in **bold**, or link it to the glossary"),
             );

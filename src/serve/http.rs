@@ -211,7 +211,7 @@ fn write_response(stream: &mut TcpStream, r: &Response<'_>, head_only: bool) -> 
         r.body.len()
     );
     if r.content_type.starts_with("text/html") {
-        head.push_str(&format!("Content-Security-Policy: {}\r\n", crate::site::CSP));
+        head.push_str(&format!("Content-Security-Policy: {}\r\n", crate::render::CSP));
     }
     if r.status == 405 {
         head.push_str("Allow: GET, HEAD\r\n");

@@ -24,8 +24,9 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, mpsc::Sender};
 use std::time::Instant;
 
-use crate::diag::{Diagnostic, Severity};
-use crate::site::{BuildOptions, OutFile, Session, Update};
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::session::{Session, Update};
+use crate::site::{BuildOptions, OutFile};
 use crate::{Error, Failure};
 use state::{Files, Shared};
 use watch::{Msg, Targets, Watch};
@@ -194,7 +195,7 @@ impl Preview {
             }
             Err(Failure::Error(e)) => {
                 eprintln!("error: {e}; {}", self.still_serving());
-                let d = Diagnostic::error("io", e.to_string());
+                let d = Diagnostic::error(Code::Io, e.to_string());
                 self.shared.fail(std::slice::from_ref(&d));
             }
         }

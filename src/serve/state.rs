@@ -191,7 +191,7 @@ pub fn errors_json(diags: &[Diagnostic]) -> String {
         .map(|d| ErrorJson {
             location: d.location(),
             severity: d.severity.to_string(),
-            code: d.code,
+            code: d.code.as_str(),
             message: &d.message,
             help: d.help.as_deref(),
             text: d.render_human(),
@@ -218,7 +218,7 @@ mod tests {
         let shared = Shared::new();
         let rx = shared.subscribe();
         assert!(rx.try_recv().unwrap().contains("event: hello"));
-        shared.fail(&[Diagnostic::error("front-matter", "bad <b>"), Diagnostic::warning("missing-sources", "no sources")]);
+        shared.fail(&[Diagnostic::error(crate::diag::Code::FrontMatter, "bad <b>"), Diagnostic::warning(crate::diag::Code::MissingSources, "no sources")]);
         let m = rx.try_recv().unwrap();
         assert!(m.starts_with("event: errors\ndata: {"), "{m}");
         assert!(m.contains("bad <b>"), "JSON carries the text; the script escapes it");

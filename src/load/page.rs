@@ -1,15 +1,14 @@
-//! Loading `content/`: every `.md` file is a page, a folder with `_index.md`
-//! is a section, every other file is copied to the output as it is.
+//! One page as loaded: its front matter split from the body and checked.
 //!
-//! This stage reads the disk and parses front matter; it renders nothing.
+//! Every value is checked after deserialising, so that a bad date or an
+//! unknown audience is reported at its own line and column.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Deserialize;
 
 use crate::config::SiteConfig;
-use crate::diag::{Diagnostic, SourceMap};
+use crate::diag::{Code, Diagnostic, SourceMap};
 use crate::yaml;
 
 /// A calendar date written in front matter as `YYYY-MM-DD`.
@@ -18,15 +17,6 @@ use crate::yaml;
 /// reported at its own position (serde cannot say where a value was).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct IsoDate(pub time::Date);
-
-/// Parses `YYYY-MM-DD` (and nothing else).
-pub fn parse_iso_date(s: &str) -> Option<time::Date> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    if s.len() != 10 {
-        return None;
-    }
-    time::Date::parse(s, &fmt).ok()
-}
 
 /// Front matter as written: dates as text, checked afterwards.
 #[derive(Debug, Deserialize)]
@@ -101,7 +91,7 @@ pub struct FrontMatter {
 
 /// What a page is in the site's tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum PageKind {
     /// `content/_index.md`.
     Home,
     /// A folder's `_index.md`.
@@ -126,7 +116,7 @@ pub struct Page {
     /// Site-relative URL path without the base (`a/b/`; `` for home).
     pub url: String,
     /// Home, section or page.
-    pub kind: Kind,
+    pub kind: PageKind,
     /// The `rel` of the section this page belongs to (its folder's `_index.md`,
     /// or the nearest ancestor's), if any.
     pub parent: Option<String>,
@@ -139,98 +129,8 @@ impl Page {
     }
 }
 
-/// A file that is not Markdown, copied to the output.
-#[derive(Debug, Clone)]
-pub struct Asset {
-    /// Path relative to the content folder, with `/` separators.
-    pub rel: String,
-    /// Where it is on disk.
-    pub path: PathBuf,
-}
-
-/// Everything in `content/`.
-#[derive(Debug, Clone, Default)]
-pub struct Content {
-    /// Pages in a stable order (by `rel`).
-    pub pages: Vec<Page>,
-    /// Other files.
-    pub assets: Vec<Asset>,
-    /// Index into `pages` by `rel`.
-    pub by_rel: HashMap<String, usize>,
-    /// Draft pages left out of this build (for clearer link messages).
-    pub drafts: std::collections::HashSet<String>,
-}
-
-/// Files in `content/` that are data for functions, not pages or assets.
-pub const DATA_FILES: &[&str] = &["glossary.yaml", "resources.yaml"];
-
-/// Walks the content folder. I/O failures are errors; problems in files are
-/// diagnostics (all of them). Drafts are dropped unless `drafts`.
-pub fn load(config: &SiteConfig, drafts: bool) -> Result<(Content, Vec<Diagnostic>), crate::Error> {
-    let dir = config.root.join(&config.content);
-    let mut diags = Vec::new();
-    let mut pages = Vec::new();
-    let mut assets = Vec::new();
-    let mut left_out = std::collections::HashSet::new();
-    let mut markdown_files = Vec::new();
-    let rules_abs = config.rules.as_ref().map(|r| config.root.join(r));
-
-    let walker = walkdir::WalkDir::new(&dir).sort_by_file_name().follow_links(false);
-    for entry in walker {
-        let entry = entry.map_err(|e| crate::Error::Io {
-            path: e.path().map_or_else(|| dir.clone(), Path::to_path_buf),
-            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")),
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let rel_path = path.strip_prefix(&dir).unwrap_or(path);
-        let rel = rel_path.to_string_lossy().replace('\\', "/");
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') || rules_abs.as_deref() == Some(path) || DATA_FILES.contains(&rel.as_str()) || rel == config.check.words_to_avoid {
-            continue;
-        }
-        if path.extension().is_some_and(|e| e == "md") {
-            markdown_files.push((path.to_path_buf(), config.content.join(rel_path), rel));
-        } else {
-            assets.push(Asset { rel, path: path.to_path_buf() });
-        }
-    }
-
-    // Reading and parsing pages is independent per file: do it in parallel,
-    // keeping the walk's (sorted) order.
-    use rayon::prelude::*;
-    let parsed: Vec<Result<ParsedPage, crate::Error>> = markdown_files
-        .into_par_iter()
-        .map(|(path, shown, rel)| {
-            let text = std::fs::read_to_string(&path).map_err(|source| crate::Error::Io { path, source })?;
-            Ok(parse_page(config, shown, rel, text))
-        })
-        .collect();
-    for p in parsed {
-        match p? {
-            Ok((page, mut d)) => {
-                diags.append(&mut d);
-                if drafts || !page.front.draft {
-                    pages.push(page);
-                } else {
-                    left_out.insert(page.rel);
-                }
-            }
-            Err(d) => diags.push(d),
-        }
-    }
-
-    link_sections(&mut pages);
-    let by_rel = pages.iter().enumerate().map(|(i, p)| (p.rel.clone(), i)).collect();
-    let content = Content { pages, assets, by_rel, drafts: left_out };
-    diags.extend(check_output_paths(&content));
-    Ok((content, diags))
-}
-
 /// A page and its warnings, or the one error that stopped it being read.
-type ParsedPage = Result<(Page, Vec<Diagnostic>), Diagnostic>;
+pub(crate) type ParsedPage = Result<(Page, Vec<Diagnostic>), Diagnostic>;
 
 /// Splits front matter from body and parses it.
 pub fn parse_page(
@@ -244,7 +144,7 @@ pub fn parse_page(
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let first_line_end = text[bom..].find('\n').map_or(text.len(), |i| bom + i + 1);
     if text[bom..first_line_end].trim_end() != "---" {
-        return Err(Diagnostic::error("front-matter", "the page has no front matter")
+        return Err(Diagnostic::error(Code::FrontMatter, "the page has no front matter")
             .at(&src, bom)
             .with_help("start the file with a `---` line, then `title: ...`, then another `---` line"));
     }
@@ -260,14 +160,14 @@ pub fn parse_page(
         off += line.len();
     }
     let Some((yaml_end, body_start)) = close else {
-        return Err(Diagnostic::error("front-matter", "the front matter is never closed")
+        return Err(Diagnostic::error(Code::FrontMatter, "the front matter is never closed")
             .at(&src, bom)
             .with_help("add a line with `---` after the last front-matter key"));
     };
     let yaml_text = &text[yaml_start..yaml_end];
     let raw: RawFront = match yaml::from_str(yaml_text) {
         Ok(f) => f,
-        Err(e) => return Err(e.into_diagnostic("front-matter", &src, yaml_start)),
+        Err(e) => return Err(e.into_diagnostic(Code::FrontMatter, &src, yaml_start)),
     };
 
     let mut diags = Vec::new();
@@ -289,11 +189,11 @@ pub fn parse_page(
     };
     let mut date = |key: &str, value: Option<String>| -> Option<IsoDate> {
         let v = value?;
-        match parse_iso_date(v.trim()) {
+        match timescales::date::parse_iso(v.trim()) {
             Some(d) => Some(IsoDate(d)),
             None => {
                 diags.push(
-                    Diagnostic::error("front-matter", format!("`{key}` is not a date: `{v}`"))
+                    Diagnostic::error(Code::FrontMatter, format!("`{key}` is not a date: `{v}`"))
                         .at(&src, at(yaml::keys(&[key])))
                         .with_help("write dates as YYYY-MM-DD, for example 2027-03-31"),
                 );
@@ -307,14 +207,14 @@ pub fn parse_page(
         let path = |key: &str| vec![yaml::Seg::Key("changes".into()), yaml::Seg::Index(i), yaml::Seg::Key(key.into())];
         let note = c.note.trim();
         if note.is_empty() {
-            diags.push(Diagnostic::error("front-matter", "this change has an empty `note`").at(&src, at(path("note"))).with_help("say in one line what changed"));
+            diags.push(Diagnostic::error(Code::FrontMatter, "this change has an empty `note`").at(&src, at(path("note"))).with_help("say in one line what changed"));
         } else if note.contains('\n') {
-            diags.push(Diagnostic::error("front-matter", "a change `note` must be one line").at(&src, at(path("note"))));
+            diags.push(Diagnostic::error(Code::FrontMatter, "a change `note` must be one line").at(&src, at(path("note"))));
         }
-        match parse_iso_date(c.date.trim()) {
+        match timescales::date::parse_iso(c.date.trim()) {
             Some(d) => front.changes.push(ChangeNote { date: d, note: note.to_owned() }),
             None => diags.push(
-                Diagnostic::error("front-matter", format!("the change's `date` is not a date: `{}`", c.date))
+                Diagnostic::error(Code::FrontMatter, format!("the change's `date` is not a date: `{}`", c.date))
                     .at(&src, at(path("date")))
                     .with_help("write dates as YYYY-MM-DD, for example 2026-11-20"),
             ),
@@ -323,7 +223,7 @@ pub fn parse_page(
     // Newest first; entries on the same day keep the order they are written in.
     front.changes.sort_by_key(|c| std::cmp::Reverse(c.date));
     if front.title.trim().is_empty() {
-        diags.push(Diagnostic::error("front-matter", "`title` is empty").at(&src, at(yaml::keys(&["title"]))));
+        diags.push(Diagnostic::error(Code::FrontMatter, "`title` is empty").at(&src, at(yaml::keys(&["title"]))));
     }
     for (i, a) in front.audience.iter().enumerate() {
         if config.audience(a).is_none() {
@@ -331,7 +231,7 @@ pub fn parse_page(
             path.push(yaml::Seg::Index(i));
             let ids = config.audiences.iter().map(|a| a.id.as_str());
             diags.push(
-                Diagnostic::error("front-matter", format!("unknown audience `{a}`"))
+                Diagnostic::error(Code::FrontMatter, format!("unknown audience `{a}`"))
                     .at(&src, at(path))
                     .with_help(crate::diag::suggest_help(a, ids, "audiences in site.toml")),
             );
@@ -342,7 +242,7 @@ pub fn parse_page(
     {
         let ids = config.stages.iter().map(|s| s.id.as_str());
         diags.push(
-            Diagnostic::error("front-matter", format!("unknown stage `{stage}`"))
+            Diagnostic::error(Code::FrontMatter, format!("unknown stage `{stage}`"))
                 .at(&src, at(yaml::keys(&["stage"])))
                 .with_help(crate::diag::suggest_help(stage, ids, "stages in site.toml")),
         );
@@ -351,7 +251,7 @@ pub fn parse_page(
         && d < r
     {
         diags.push(
-            Diagnostic::error("front-matter", "`review_due` is before `last_reviewed`")
+            Diagnostic::error(Code::FrontMatter, "`review_due` is before `last_reviewed`")
                 .at(&src, at(yaml::keys(&["review_due"]))),
         );
     }
@@ -361,15 +261,15 @@ pub fn parse_page(
 }
 
 /// `_index.md` → home or section URL; `a/b.md` → `a/b/`.
-fn page_url(rel: &str) -> (Kind, String) {
+fn page_url(rel: &str) -> (PageKind, String) {
     if rel == "_index.md" {
-        return (Kind::Home, String::new());
+        return (PageKind::Home, String::new());
     }
     if let Some(dir) = rel.strip_suffix("/_index.md") {
-        return (Kind::Section, format!("{}/", slug_path(dir)));
+        return (PageKind::Section, format!("{}/", slug_path(dir)));
     }
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
-    (Kind::Page, format!("{}/", slug_path(stem)))
+    (PageKind::Page, format!("{}/", slug_path(stem)))
 }
 
 /// URL paths are lower case; spaces become hyphens.
@@ -377,58 +277,10 @@ fn slug_path(p: &str) -> String {
     p.split('/').map(|seg| seg.trim().to_lowercase().replace(' ', "-")).collect::<Vec<_>>().join("/")
 }
 
-/// Gives each page its section: the nearest folder upwards with `_index.md`.
-fn link_sections(pages: &mut [Page]) {
-    let sections: std::collections::HashSet<String> =
-        pages.iter().filter(|p| p.kind != Kind::Page).map(|p| p.rel.clone()).collect();
-    for p in pages.iter_mut() {
-        if p.kind == Kind::Home {
-            continue;
-        }
-        let mut dir = Path::new(&p.rel).parent();
-        if p.kind == Kind::Section {
-            dir = dir.and_then(Path::parent);
-        }
-        while let Some(d) = dir {
-            let cand = if d.as_os_str().is_empty() {
-                "_index.md".to_owned()
-            } else {
-                format!("{}/_index.md", d.to_string_lossy().replace('\\', "/"))
-            };
-            if sections.contains(&cand) {
-                p.parent = Some(cand);
-                break;
-            }
-            dir = d.parent();
-        }
-    }
-}
-
-fn check_output_paths(content: &Content) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<&str, &Page> = BTreeMap::new();
-    let mut diags = Vec::new();
-    for p in &content.pages {
-        if let Some(first) = seen.insert(&p.url, p) {
-            diags.push(
-                Diagnostic::error(
-                    "duplicate-path",
-                    format!(
-                        "this page and `{}` would both be written to `/{}`",
-                        crate::diag::display_path(first.src.path()),
-                        p.url
-                    ),
-                )
-                .at(&p.src, 0)
-                .with_help("rename one of the files"),
-            );
-        }
-    }
-    diags
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn config() -> SiteConfig {
         SiteConfig::parse(
@@ -497,8 +349,8 @@ mod tests {
 
     #[test]
     fn urls_are_pretty() {
-        assert_eq!(page_url("_index.md"), (Kind::Home, "".into()));
-        assert_eq!(page_url("procedures/_index.md"), (Kind::Section, "procedures/".into()));
-        assert_eq!(page_url("procedures/Core Groups.md"), (Kind::Page, "procedures/core-groups/".into()));
+        assert_eq!(page_url("_index.md"), (PageKind::Home, "".into()));
+        assert_eq!(page_url("procedures/_index.md"), (PageKind::Section, "procedures/".into()));
+        assert_eq!(page_url("procedures/Core Groups.md"), (PageKind::Page, "procedures/core-groups/".into()));
     }
 }

@@ -18,39 +18,40 @@ use std::collections::{BTreeMap, BTreeSet};
 use minijinja::Value;
 use serde::Serialize;
 
-use super::{PageContextRoot, SiteContext, audience_ref, blank_context, group_by_stage, human_date, page_context};
+use super::context::{self, ContextKind, PageContextRoot, SiteContext, audience_ref, blank_context, group_by_stage, page_context};
 use crate::config::SiteConfig;
-use crate::content::{Content, Kind, Page};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::history::History;
+use crate::load::{ChangeNote, Page, PageKind};
 use crate::markdown::Rendered;
 use crate::render::Templates;
+use crate::site::{PageId, Pages};
 
 /// The updates page.
-pub const UPDATES_URL: &str = "updates/";
+pub(crate) const UPDATES_URL: &str = "updates/";
 /// The search page.
-pub const SEARCH_URL: &str = "search/";
+pub(crate) const SEARCH_URL: &str = "search/";
 /// The Atom feed of the updates.
-pub const FEED_PATH: &str = "updates.xml";
+pub(crate) const FEED_PATH: &str = "updates.xml";
 
 /// An audience's list of pages.
-pub fn audience_url(id: &str) -> String {
+pub(crate) fn audience_url(id: &str) -> String {
     format!("audiences/{id}/")
 }
 
 /// A section's print page (`section_url` ends with `/`).
-pub fn print_url(section_url: &str) -> String {
+pub(crate) fn print_url(section_url: &str) -> String {
     format!("{section_url}print/")
 }
 
 /// Generated pages that belong in the sitemap (print pages repeat other pages).
-pub fn listed_urls(config: &SiteConfig) -> Vec<String> {
+pub(crate) fn listed_urls(config: &SiteConfig) -> Vec<String> {
     config.audiences.iter().map(|a| audience_url(&a.id)).chain([UPDATES_URL.to_owned(), SEARCH_URL.to_owned()]).collect()
 }
 
 /// One change note on the updates page.
 #[derive(Serialize, Clone)]
-pub struct Entry {
+pub(crate) struct Entry {
     date: String,
     date_iso: String,
     title: String,
@@ -60,7 +61,7 @@ pub struct Entry {
 
 /// One page of a section's print page.
 #[derive(Serialize, Clone)]
-pub struct Chapter {
+pub(crate) struct Chapter {
     title: String,
     id: String,
     url: String,
@@ -68,10 +69,9 @@ pub struct Chapter {
 }
 
 /// What the generated pages are made from.
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     pub config: &'a SiteConfig,
-    pub content: &'a Content,
-    pub rendered: &'a [Rendered],
+    pub pages: &'a Pages,
     pub history: &'a History,
     pub templates: &'a Templates,
     pub site: &'a SiteContext,
@@ -79,54 +79,54 @@ pub struct Input<'a> {
 }
 
 /// Output path → contents (or the template's error).
-pub type Files = BTreeMap<String, Result<Vec<u8>, Diagnostic>>;
+pub(crate) type Files = BTreeMap<String, Result<Vec<u8>, Diagnostic>>;
 
-/// Every generated file; print pages only for `sections` (by page index) when given.
-pub fn render(input: &Input, sections: Option<&BTreeSet<usize>>) -> Files {
+/// Every generated file; print pages only for `sections` when given.
+pub(crate) fn render(input: &Input, sections: Option<&BTreeSet<PageId>>) -> Files {
     let mut out = Files::new();
-    let Input { config, content, .. } = *input;
+    let Input { config, pages, .. } = *input;
     let base = &config.base_path;
     for a in &config.audiences {
         let url = audience_url(&a.id);
-        let mut page = blank_context("audience", a.label.clone(), format!("{base}{url}"));
+        let mut page = blank_context(ContextKind::Audience, a.label.clone(), format!("{base}{url}"));
         page.summary = Some(format!("Every page on this site for {}, by stage.", a.label.to_lowercase()));
-        page.groups = group_by_stage(config, content, content.pages.iter().filter(|p| p.kind != Kind::Home && p.front.audience.contains(&a.id)));
-        page.for_audience = Some(audience_ref(config, content, &a.id));
+        page.groups = group_by_stage(config, pages, pages.pages().filter(|p| p.kind != PageKind::Home && p.front.audience.contains(&a.id)));
+        page.for_audience = Some(audience_ref(config, pages, &a.id));
         page.exit = a.exit;
         out.insert(format!("{url}index.html"), render_page(input, "audience.html", page));
     }
 
     // The search page: with JavaScript it searches (see crate::search); the
     // list of every page under the search box is what it offers without.
-    let mut page = blank_context("search", "Search".into(), format!("{base}{SEARCH_URL}"));
+    let mut page = blank_context(ContextKind::Search, "Search".into(), format!("{base}{SEARCH_URL}"));
     page.summary = Some("Find a page on this site.".into());
     page.exit = config.audiences.iter().any(|a| a.exit);
     page.by_audience = config
         .audiences
         .iter()
-        .map(|a| super::AudienceGroups {
-            audience: audience_ref(config, content, &a.id),
-            groups: group_by_stage(config, content, content.pages.iter().filter(|p| p.kind != Kind::Home && p.front.audience.contains(&a.id))),
+        .map(|a| context::AudienceGroups {
+            audience: audience_ref(config, pages, &a.id),
+            groups: group_by_stage(config, pages, pages.pages().filter(|p| p.kind != PageKind::Home && p.front.audience.contains(&a.id))),
         })
         .filter(|g| !g.groups.is_empty())
         .collect();
     page.stages = config
         .stages
         .iter()
-        .filter(|s| content.pages.iter().any(|p| p.front.stage.as_deref() == Some(s.id.as_str())))
-        .map(|s| super::StageRef { id: s.id.clone(), label: s.label.clone() })
+        .filter(|s| pages.pages().any(|p| p.front.stage.as_deref() == Some(s.id.as_str())))
+        .map(|s| context::StageRef { id: s.id.clone(), label: s.label.clone() })
         .collect();
     out.insert(format!("{SEARCH_URL}index.html"), render_page(input, "search.html", page));
 
-    let mut entries: Vec<(&Page, &crate::content::ChangeNote)> = content.pages.iter().flat_map(|p| p.front.changes.iter().map(move |c| (p, c))).collect();
+    let mut entries: Vec<(&Page, &ChangeNote)> = pages.pages().flat_map(|p| p.front.changes.iter().map(move |c| (p, c))).collect();
     // Newest first; the same day by page title, then as written.
     entries.sort_by(|a, b| b.1.date.cmp(&a.1.date).then_with(|| a.0.front.title.cmp(&b.0.front.title)).then_with(|| a.0.rel.cmp(&b.0.rel)));
-    let mut page = blank_context("updates", "Updates".into(), format!("{base}{UPDATES_URL}"));
+    let mut page = blank_context(ContextKind::Updates, "Updates".into(), format!("{base}{UPDATES_URL}"));
     page.summary = Some("What has changed on this site, newest first.".into());
     page.feed_url = Some(format!("{base}{FEED_PATH}"));
     page.entries = entries
         .iter()
-        .map(|(p, c)| Entry { date: human_date(c.date), date_iso: c.date.to_string(), title: p.front.title.clone(), url: format!("{base}{}", p.url), note: c.note.clone() })
+        .map(|(p, c)| Entry { date: timescales::date::day_month_year(c.date), date_iso: c.date.to_string(), title: p.front.title.clone(), url: format!("{base}{}", p.url), note: c.note.clone() })
         .collect();
     out.insert(format!("{UPDATES_URL}index.html"), render_page(input, "updates.html", page));
     out.insert(FEED_PATH.into(), Ok(feed(config, input.history, &entries).into_bytes()));
@@ -134,50 +134,51 @@ pub fn render(input: &Input, sections: Option<&BTreeSet<usize>>) -> Files {
     // Each audience's view of a page with the resources filter, for readers
     // without JavaScript: the same page with only that audience's rows.
     if let Some(res) = input.resources {
-        for (i, p) in content.pages.iter().enumerate() {
-            let r = &input.rendered[i];
-            if !r.html.contains(crate::resources::FILTER_MARKER) {
+        for s in pages.states() {
+            let (p, r) = (&s.page, &s.body);
+            if !context::calls(r, crate::parse::call::Function::ResourcesFilter) {
                 continue;
             }
             for (id, label) in res.audiences() {
-                let mut page = page_context(config, content, input.history, p, r);
+                let mut page = page_context(config, pages, input.history, p, r);
                 if let Some(last) = page.breadcrumbs.last_mut() {
                     last.url = Some(page.url.clone());
                 }
-                page.breadcrumbs.push(super::Crumb { title: format!("For {}", label.to_lowercase()), url: None });
+                page.breadcrumbs.push(context::Crumb { title: format!("For {}", label.to_lowercase()), url: None });
                 page.url = format!("{}{id}/", page.url);
                 page.title = format!("{}: for {}", page.title, label.to_lowercase());
                 page.print_url = None;
                 let nav = page.nav.clone();
-                let html = render_with_nav(input, super::page_template(p.kind), page, nav).map(|h| crate::resources::view(&String::from_utf8_lossy(&h), id, label).into_bytes());
+                let html = render_with_nav(input, context::page_template(p.kind), page, nav).map(|h| crate::resources::view(&String::from_utf8_lossy(&h), id, label).into_bytes());
                 out.insert(format!("{}{id}/index.html", p.url), html);
             }
         }
     }
 
-    for (i, s) in content.pages.iter().enumerate().filter(|(_, p)| p.kind == Kind::Section) {
-        if sections.is_some_and(|set| !set.contains(&i)) {
+    for (id, st) in pages.iter().filter(|(_, s)| s.page.kind == PageKind::Section) {
+        if sections.is_some_and(|set| !set.contains(&id)) {
             continue;
         }
-        if let Some(html) = print_page(input, s, &input.rendered[i]) {
+        let s = &st.page;
+        if let Some(html) = print_page(input, s, &st.body) {
             out.insert(format!("{}index.html", print_url(&s.url)), html);
         }
     }
     for (path, file) in &mut out {
         let url = path.strip_suffix("index.html").unwrap_or(path);
-        if let Some(i) = content.pages.iter().position(|p| p.url == url) {
-            *file = Err(Diagnostic::error("duplicate-path", format!("this page would be written to `/{url}`, where waymark puts a page it makes")).at(&content.pages[i].src, 0).with_help("rename the file"));
+        if let Some(p) = pages.pages().find(|p| p.url == url) {
+            *file = Err(Diagnostic::error(Code::DuplicatePath, format!("this page would be written to `/{url}`, where waymark puts a page it makes")).at(&p.src, 0).with_help("rename the file"));
         }
     }
     out
 }
 
 /// Renders a made page whose menu marks no entry as current.
-fn render_page(input: &Input, template: &str, page: super::PageContext) -> Result<Vec<u8>, Diagnostic> {
-    render_with_nav(input, template, page, super::nav_for(input.config, input.content, None))
+fn render_page(input: &Input, template: &str, page: context::PageContext) -> Result<Vec<u8>, Diagnostic> {
+    render_with_nav(input, template, page, context::nav_for(input.config, input.pages, None))
 }
 
-fn render_with_nav(input: &Input, template: &str, page: super::PageContext, nav: Vec<super::NavContext>) -> Result<Vec<u8>, Diagnostic> {
+fn render_with_nav(input: &Input, template: &str, page: context::PageContext, nav: Vec<context::NavContext>) -> Result<Vec<u8>, Diagnostic> {
     let site = SiteContext { nav, ..input.site.clone() };
     let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page }));
     input.templates.render(template, &ctx).map(String::into_bytes)
@@ -187,19 +188,19 @@ fn render_with_nav(input: &Input, template: &str, page: super::PageContext, nav:
 /// title as a level-2 heading with its own headings one level lower and its
 /// ids prefixed, so the page has one outline and no id twice.
 fn print_page(input: &Input, section: &Page, r: &Rendered) -> Option<Result<Vec<u8>, Diagnostic>> {
-    let Input { config, content, .. } = *input;
-    let groups = super::child_groups(config, content, section);
+    let Input { config, pages, .. } = *input;
+    let groups = context::child_groups(config, pages, section);
     if groups.is_empty() {
         return None;
     }
-    let mut page = page_context(config, content, input.history, section, r);
+    let mut page = page_context(config, pages, input.history, section, r);
     let url = format!("{}{}", config.base_path, print_url(&section.url));
     if let Some(last) = page.breadcrumbs.last_mut() {
         last.url = Some(page.url.clone());
     }
-    page.breadcrumbs.push(super::Crumb { title: "Print this section".into(), url: None });
+    page.breadcrumbs.push(context::Crumb { title: "Print this section".into(), url: None });
     page.content = prefix_ids(&r.html, "intro-");
-    page.kind = "print";
+    page.kind = ContextKind::Print;
     page.url = url;
     page.toc = Vec::new();
     page.print_url = None;
@@ -207,11 +208,11 @@ fn print_page(input: &Input, section: &Page, r: &Rendered) -> Option<Result<Vec<
     page.last_updated = None;
     page.last_updated_iso = None;
     page.last_updated_source = None;
-    let by_url: BTreeMap<String, usize> = content.pages.iter().enumerate().map(|(i, p)| (format!("{}{}", config.base_path, p.url), i)).collect();
+    let by_url: BTreeMap<String, PageId> = pages.iter().map(|(id, s)| (format!("{}{}", config.base_path, s.page.url), id)).collect();
     for (n, child) in groups.iter().flat_map(|g| &g.pages).enumerate() {
         let Some(&ci) = by_url.get(&child.url) else { continue };
         let id = format!("page-{}", n + 1);
-        let html = shift_headings(&prefix_ids(&input.rendered[ci].html, &format!("{id}-")));
+        let html = shift_headings(&prefix_ids(&pages.get(ci).body.html, &format!("{id}-")));
         page.chapters.push(Chapter { title: child.title.clone(), id, url: child.url.clone(), content: html });
     }
     page.groups = groups;
@@ -239,7 +240,7 @@ fn shift_headings(html: &str) -> String {
 /// The Atom 1.0 feed of the change notes (newest first). Its `updated` is
 /// the newest note's date, not the time of the build, so output stays
 /// byte-identical for the same input.
-fn feed(config: &SiteConfig, history: &History, entries: &[(&Page, &crate::content::ChangeNote)]) -> String {
+fn feed(config: &SiteConfig, history: &History, entries: &[(&Page, &ChangeNote)]) -> String {
     let esc = |s: &str| {
         let mut o = String::new();
         pulldown_cmark_escape::escape_html(&mut o, s).expect("string");

@@ -1,0 +1,309 @@
+//! Stage 1, **load**: everything the build reads from the disk, read once.
+//!
+//! [`load`] reads site.toml, walks the content folder (every `.md` file is a
+//! page, a folder with `_index.md` is a section, every other file an asset
+//! copied as it is), splits and checks each page's front matter
+//! ([`page`]), reads the rules file, the data files (glossary, words to
+//! avoid, resources), the theme and the git history. The result, [`Sources`],
+//! owns every byte later stages need: nothing after this stage touches the
+//! disk (`waymark serve` reads an edited file again through
+//! [`read_page`] and [`read_asset`], which are part of this stage too).
+//!
+//! I/O failures are a [`Failure::Error`]; problems in what the author wrote
+//! are diagnostics, all of them, kept with the page or the file they belong to.
+
+pub(crate) mod page;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub(crate) use page::{ChangeNote, Page, PageKind, parse_page};
+
+use crate::check::plain::WordsToAvoid;
+use crate::config::SiteConfig;
+use crate::diag::{Code, Diagnostic};
+use crate::glossary::Glossary;
+use crate::history::History;
+use crate::resources::Resources;
+use crate::rules::SiteRules;
+use crate::site::{BuildOptions, PageState, Pages};
+use crate::theme::Theme;
+use crate::{Error, Failure};
+
+/// A file that is not Markdown, copied to the output as it is.
+#[derive(Debug, Clone)]
+pub(crate) struct Asset {
+    /// Path relative to the content folder, with `/` separators (also its output path).
+    pub rel: String,
+    /// Where it is on disk.
+    pub path: PathBuf,
+    /// Its contents, read while loading.
+    pub bytes: Vec<u8>,
+}
+
+/// A data file that the site may have: absent, present but with problems
+/// (reported once, at the file; calls that need it then stay quiet), or loaded.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum DataFile<T> {
+    /// The site has no such file.
+    #[default]
+    Absent,
+    /// The file has problems (already reported).
+    Failed,
+    /// The file, parsed and checked.
+    Loaded(Arc<T>),
+}
+
+impl<T> DataFile<T> {
+    /// The loaded value, if any.
+    pub fn get(&self) -> Option<&Arc<T>> {
+        match self {
+            DataFile::Loaded(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The file exists but did not load.
+    pub fn failed(&self) -> bool {
+        matches!(self, DataFile::Failed)
+    }
+
+    fn from(parsed: Option<Result<T, Vec<Diagnostic>>>, diags: &mut Vec<Diagnostic>) -> Self {
+        match parsed {
+            None => DataFile::Absent,
+            Some(Ok(v)) => DataFile::Loaded(Arc::new(v)),
+            Some(Err(mut d)) => {
+                diags.append(&mut d);
+                DataFile::Failed
+            }
+        }
+    }
+}
+
+/// Files in `content/` that are data for page functions, not pages or assets.
+pub(crate) const DATA_FILES: &[&str] = &["glossary.yaml", "resources.yaml"];
+
+/// Everything read from the disk for one build.
+#[derive(Debug)]
+pub(crate) struct Sources {
+    /// What was asked for.
+    pub opts: BuildOptions,
+    /// site.toml, with the base URL given on the command line applied.
+    pub config: SiteConfig,
+    /// Every published page, with its front matter (bodies are parsed later).
+    pub pages: Pages,
+    /// Every other file of the content folder, with its bytes.
+    pub assets: Vec<Asset>,
+    /// The rules file (`rules` in site.toml).
+    pub rules: DataFile<SiteRules>,
+    /// `content/glossary.yaml`.
+    pub glossary: DataFile<Glossary>,
+    /// The words-to-avoid list (`[check] words_to_avoid`).
+    pub words: DataFile<WordsToAvoid>,
+    /// `content/resources.yaml`.
+    pub resources: DataFile<Resources>,
+    /// The theme: the built-in default with the site's overrides.
+    pub theme: Theme,
+    /// Each content file's last commit date.
+    pub history: History,
+    /// Problems that belong to no single page's front matter: site.toml's
+    /// pages, the rules and data files, pages that failed to load, duplicate
+    /// output paths.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Reads the whole site. Problems in the content are kept in
+/// [`Sources::diags`] and each page's state; only a site.toml with problems,
+/// or an I/O failure, is an `Err`.
+pub(crate) fn load(opts: &BuildOptions) -> Result<Sources, Failure> {
+    let mut config = SiteConfig::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        config.set_base_url(url)?;
+    }
+    let (pages, assets, mut diags) = load_content(&config, opts.drafts)?;
+
+    let rules = match &config.rules {
+        Some(rel) => match SiteRules::load(&config.root, rel) {
+            Ok(r) => DataFile::Loaded(Arc::new(r)),
+            Err(Failure::Content(mut d)) => {
+                diags.append(&mut d);
+                DataFile::Failed
+            }
+            Err(Failure::Error(e)) => return Err(e.into()),
+        },
+        None => DataFile::Absent,
+    };
+    let glossary = read_data_file(&config, crate::glossary::FILE)?.map(|(shown, text)| Glossary::parse(shown, text));
+    let glossary = DataFile::from(glossary, &mut diags);
+    let words = read_data_file(&config, &config.check.words_to_avoid)?.map(|(shown, text)| WordsToAvoid::parse(shown, text));
+    let words = DataFile::from(words, &mut diags);
+    let resources = read_data_file(&config, crate::resources::FILE)?.map(|(shown, text)| Resources::load(shown, text, &config, &pages));
+    let resources = DataFile::from(resources, &mut diags);
+    let theme = Theme::load(&config)?;
+    diags.extend(crate::check::config_pages(&config, &pages));
+    let history = History::load(&config.root, &config.content);
+    Ok(Sources { opts: opts.clone(), config, pages, assets, rules, glossary, words, resources, theme, history, diags })
+}
+
+/// What one file of the content folder is to the build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ContentFile {
+    /// Not read by the build (hidden files).
+    Ignored,
+    /// Read as data by another part of the build (rules, glossary, words to avoid, resources).
+    Data,
+    /// A Markdown page.
+    Page,
+    /// Copied as it is.
+    Asset,
+}
+
+/// Classifies a file of the content folder by its path (`rel` to the content folder).
+pub(crate) fn content_file(config: &SiteConfig, rel: &str) -> ContentFile {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let rules = config.rules.as_ref().is_some_and(|r| config.root.join(r) == config.root.join(&config.content).join(rel));
+    if rules || DATA_FILES.contains(&rel) || rel == config.check.words_to_avoid {
+        ContentFile::Data
+    } else if name.starts_with('.') {
+        ContentFile::Ignored
+    } else if rel.ends_with(".md") {
+        ContentFile::Page
+    } else {
+        ContentFile::Asset
+    }
+}
+
+/// Walks the content folder: pages (drafts left out unless `drafts`) and assets.
+fn load_content(config: &SiteConfig, drafts: bool) -> Result<(Pages, Vec<Asset>, Vec<Diagnostic>), Error> {
+    let dir = config.root.join(&config.content);
+    let mut diags = Vec::new();
+    let mut markdown_files = Vec::new();
+    let mut asset_files = Vec::new();
+    let walker = walkdir::WalkDir::new(&dir).sort_by_file_name().follow_links(false);
+    for entry in walker {
+        let entry = entry.map_err(|e| Error::Io {
+            path: e.path().map_or_else(|| dir.clone(), Path::to_path_buf),
+            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")),
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let rel_path = path.strip_prefix(&dir).unwrap_or(path);
+        let rel = rel_path.to_string_lossy().replace('\\', "/");
+        match content_file(config, &rel) {
+            ContentFile::Ignored | ContentFile::Data => {}
+            ContentFile::Page => markdown_files.push((path.to_path_buf(), config.content.join(rel_path), rel)),
+            ContentFile::Asset => asset_files.push((rel, path.to_path_buf())),
+        }
+    }
+
+    // Reading and parsing files is independent per file: do it in parallel,
+    // keeping the walk's (sorted) order.
+    use rayon::prelude::*;
+    let parsed: Vec<Result<page::ParsedPage, Error>> = markdown_files
+        .into_par_iter()
+        .map(|(path, shown, rel)| {
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?;
+            Ok(parse_page(config, shown, rel, text))
+        })
+        .collect();
+    let assets = asset_files
+        .into_par_iter()
+        .map(|(rel, path)| Ok(Asset { bytes: std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?, rel, path }))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let mut pages = Vec::new();
+    let mut left_out = HashSet::new();
+    for p in parsed {
+        match p? {
+            Ok((page, front_diags)) => {
+                if drafts || !page.front.draft {
+                    pages.push(PageState::new(page, front_diags));
+                } else {
+                    // Its problems are reported even though it is left out.
+                    diags.extend(front_diags);
+                    left_out.insert(page.rel);
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    link_sections(&mut pages);
+    let pages = Pages::new(pages, left_out);
+    diags.extend(check_output_paths(&pages));
+    Ok((pages, assets, diags))
+}
+
+/// A page's file read again (for `waymark serve`): its text, or None when it is gone.
+pub(crate) fn read_page(config: &SiteConfig, rel: &str) -> Result<Option<String>, Error> {
+    let path = config.root.join(&config.content).join(rel);
+    match std::fs::read_to_string(&path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Io { path, source }),
+    }
+}
+
+/// An asset's bytes read again (for `waymark serve`).
+pub(crate) fn read_asset(asset: &Asset) -> Result<Vec<u8>, Error> {
+    std::fs::read(&asset.path).map_err(|source| Error::Io { path: asset.path.clone(), source })
+}
+
+/// A data file under the content folder (`rel`), if it exists: the path
+/// diagnostics show and its text.
+fn read_data_file(config: &SiteConfig, rel: &str) -> Result<Option<(PathBuf, String)>, Error> {
+    let path = config.root.join(&config.content).join(rel);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?;
+    Ok(Some((config.content.join(rel), text)))
+}
+
+/// Gives each page its section: the nearest folder upwards with `_index.md`.
+fn link_sections(pages: &mut [PageState]) {
+    let sections: HashSet<String> = pages.iter().filter(|s| s.page.kind != PageKind::Page).map(|s| s.page.rel.clone()).collect();
+    for p in pages.iter_mut().map(|s| &mut s.page) {
+        if p.kind == PageKind::Home {
+            continue;
+        }
+        let mut dir = Path::new(&p.rel).parent();
+        if p.kind == PageKind::Section {
+            dir = dir.and_then(Path::parent);
+        }
+        while let Some(d) = dir {
+            let cand = if d.as_os_str().is_empty() { "_index.md".to_owned() } else { format!("{}/_index.md", d.to_string_lossy().replace('\\', "/")) };
+            if sections.contains(&cand) {
+                p.parent = Some(cand);
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+}
+
+/// Two pages written to the same address.
+fn check_output_paths(pages: &Pages) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<&str, &Page> = BTreeMap::new();
+    let mut diags = Vec::new();
+    for p in pages.pages() {
+        if let Some(first) = seen.insert(&p.url, p) {
+            diags.push(
+                Diagnostic::error(Code::DuplicatePath, format!("this page and `{}` would both be written to `/{}`", crate::diag::display_path(first.src.path()), p.url))
+                    .at(&p.src, 0)
+                    .with_help("rename one of the files"),
+            );
+        }
+    }
+    diags
+}
+
+/// The `rel` → site address map used to resolve links between files.
+pub(crate) fn link_targets(pages: &Pages, assets: &[Asset]) -> HashMap<String, String> {
+    let mut urls: HashMap<String, String> = pages.pages().map(|p| (p.rel.clone(), p.url.clone())).collect();
+    for a in assets {
+        urls.insert(a.rel.clone(), a.rel.clone());
+    }
+    urls
+}

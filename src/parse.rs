@@ -1,0 +1,108 @@
+//! Stage 2, **parse**: every page's Markdown body becomes HTML, with its
+//! headings, ids, links, function calls and prose recorded for the checks.
+//!
+//! [`parse`] takes the loaded [`Sources`], prepares what bodies need (the
+//! theme's templates and hashed static file names, the page functions
+//! `{{ timescale(…) }}`, `{{ calculator(…) }}`…, the link targets, the
+//! glossary linker) as [`Tools`], and parses every page body with
+//! [`crate::markdown`]. Nothing here reads the disk.
+
+pub(crate) mod call;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::check::plain::Readability;
+use crate::diag::Diagnostic;
+use crate::glossary::{Glossary, Linker};
+use crate::load::Sources;
+use crate::markdown::{self, Rendered, Resolver};
+use crate::render::{PageFunctions, Templates};
+use crate::site::{PageId, Site};
+use crate::theme::{StaticFile, Theme};
+
+/// What bodies and pages are made with.
+#[derive(Debug)]
+pub(crate) struct Tools {
+    /// The theme's static files with their hashed output names.
+    pub static_files: Vec<StaticFile>,
+    /// Static file path in the theme → its hashed output path.
+    pub asset_map: BTreeMap<String, String>,
+    /// The theme's templates (None when they have problems: see `template_diags`).
+    pub templates: Option<Templates>,
+    /// The templates' problems.
+    pub template_diags: Vec<Diagnostic>,
+    /// The rules as the browser calculators read them (output path, JSON), when
+    /// the site has calculators.
+    pub rules_json: Option<(String, Vec<u8>)>,
+    /// The functions a page may call.
+    pub functions: PageFunctions,
+    /// Links glossary terms to the page that shows the glossary.
+    pub linker: Option<Linker>,
+    /// Content path → site address, for the links between files.
+    pub urls: HashMap<String, String>,
+}
+
+/// Compiles the theme's templates; their problems, if any, instead.
+pub(crate) fn templates(theme: &Theme, asset_map: &BTreeMap<String, String>, base_path: &str) -> (Option<Templates>, Vec<Diagnostic>) {
+    match Templates::new(theme, asset_map.clone(), base_path) {
+        Ok(t) => (Some(t), Vec::new()),
+        Err(d) => (None, d),
+    }
+}
+
+/// The published URL of a theme static file, or empty if the theme lacks it.
+fn asset_url(base_path: &str, assets: &BTreeMap<String, String>, name: &str) -> String {
+    assets.get(name).map(|p| format!("{base_path}{p}")).unwrap_or_default()
+}
+
+/// Parses every page's body: the site, ready to render.
+pub(crate) fn parse(mut src: Sources) -> Site {
+    let config = &src.config;
+    let (static_files, asset_map) = src.theme.static_files();
+    let (templates, template_diags) = templates(&src.theme, &asset_map, &config.base_path);
+    // The browser calculators read the rules as JSON, published under a
+    // content-hashed name like the theme's static files.
+    let rules = src.rules.get().cloned();
+    let rules_json = rules.as_deref().filter(|r| !r.engine().calculators().is_empty()).map(|r| {
+        let bytes = r.browser_json().into_bytes();
+        (format!("static/{}", crate::theme::hashed_name("rules.json", &bytes)), bytes)
+    });
+    let calculator_assets = crate::calculator::Assets {
+        glue: asset_url(&config.base_path, &asset_map, "calculator/waymark_calculator.js"),
+        wasm: asset_url(&config.base_path, &asset_map, "calculator/waymark_calculator_bg.wasm"),
+        rules: rules_json.as_ref().map(|(p, _)| format!("{}{p}", config.base_path)).unwrap_or_default(),
+    };
+    let glossary: Arc<Glossary> = src.glossary.get().cloned().unwrap_or_default();
+    let functions = PageFunctions::new(rules, glossary.clone(), calculator_assets, src.resources.get().cloned()).with_base_path(&config.base_path).with_failed_data(src.rules.failed(), src.resources.failed());
+    let urls = crate::load::link_targets(&src.pages, &src.assets);
+    let linker = src.pages.glossary_page().and_then(|id| {
+        let p = &src.pages.get(id).page;
+        Linker::new(&glossary, p.rel.clone(), format!("{}{}", config.base_path, p.url))
+    });
+    let tools = Tools { static_files, asset_map, templates, template_diags, rules_json, functions, linker, urls };
+    let all: Vec<PageId> = src.pages.ids().collect();
+    for (id, (body, readability)) in all.iter().zip(bodies(&src, &tools, &all)) {
+        let s = src.pages.get_mut(*id);
+        s.body = body;
+        s.readability = readability;
+    }
+    Site { src, tools, out: Default::default(), fragments: Vec::new(), checks: Vec::new() }
+}
+
+/// The bodies of some pages, parsed again (for `waymark serve`), with their
+/// readability where the plain-language checks apply.
+pub(crate) fn bodies(src: &Sources, tools: &Tools, ids: &[PageId]) -> Vec<(Rendered, Option<Readability>)> {
+    let resolver = Resolver { urls: &tools.urls, drafts: &src.pages.drafts, base_path: &src.config.base_path, glossary: tools.linker.as_ref() };
+    let plain = &src.config.check.plain_audiences;
+    ids.par_iter()
+        .map(|&id| {
+            let page = &src.pages.get(id).page;
+            let body = markdown::render(page, &resolver, &tools.functions);
+            let readability = page.front.audience.iter().any(|a| plain.contains(a)).then(|| crate::check::plain::readability(&body)).flatten();
+            (body, readability)
+        })
+        .collect()
+}

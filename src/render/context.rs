@@ -1,0 +1,414 @@
+//! What templates are given: the `site` and `page` contexts every page is
+//! rendered with (documented for theme authors in themes/default/README.md).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::generated;
+use crate::config::SiteConfig;
+use crate::load::{Page, PageKind};
+use crate::markdown::{self, Rendered};
+use crate::parse::call::{Call, Function};
+use crate::site::Pages;
+
+/// The Content-Security-Policy every page is served with.
+pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The same policy for a `<meta>` tag, which ignores `frame-ancestors`.
+pub fn meta_csp() -> &'static str {
+    CSP.strip_suffix("; frame-ancestors 'none'").unwrap_or(CSP)
+}
+
+/// `page.kind`: what a page is, so templates can tell (`"page"`, `"404"`…).
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ContextKind {
+    /// A Markdown page.
+    Page,
+    /// A section's `_index.md`.
+    Section,
+    /// The home page.
+    Home,
+    /// `404.html`.
+    #[serde(rename = "404")]
+    NotFound,
+    /// `/audiences/<id>/`.
+    Audience,
+    /// `/updates/`.
+    Updates,
+    /// A section's print page.
+    Print,
+    /// `/search/`.
+    Search,
+}
+
+/// `page.last_updated_source`: where the "last updated" date came from.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum DateSource {
+    /// The page's own `changes:` notes.
+    Notes,
+    /// The site's git history.
+    History,
+}
+
+#[derive(Serialize)]
+pub(crate) struct PageContextRoot {
+    pub site: SiteContext,
+    pub page: PageContext,
+}
+
+#[derive(Serialize, Clone)]
+pub(crate) struct SiteContext {
+    pub title: String,
+    pub lang: String,
+    pub home_url: String,
+    pub base_url: String,
+    /// The scheme and host of `base_url` (`https://example.org`), to which
+    /// site paths (which start with the base path) are added.
+    pub origin: String,
+    pub csp: &'static str,
+    pub exit_url: String,
+    pub safety_url: Option<String>,
+    pub nav: Vec<NavContext>,
+    pub entry_points: Vec<EntryPoint>,
+    pub audiences: Vec<AudienceRef>,
+    /// The "Updates" page and its Atom feed.
+    pub updates_url: String,
+    pub feed_url: String,
+    /// The search page, and where the search index is (None when waymark
+    /// was built without search: the page then lists every page only).
+    pub search_url: String,
+    pub search_index_url: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub(crate) struct NavContext {
+    pub title: String,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Serialize, Clone)]
+pub(crate) struct EntryPoint {
+    pub title: String,
+    pub text: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub(crate) struct AudienceRef {
+    pub id: String,
+    pub label: String,
+    pub url: Option<String>,
+    /// The generated list of every page for this audience (`/audiences/<id>/`).
+    pub list_url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub(crate) struct StageRef {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Crumb {
+    pub title: String,
+    pub url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ChildRef {
+    pub title: String,
+    pub url: String,
+    pub summary: Option<String>,
+    pub audience: Vec<AudienceRef>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Group {
+    pub stage: Option<StageRef>,
+    pub pages: Vec<ChildRef>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct PageContext {
+    pub kind: ContextKind,
+    pub title: String,
+    pub summary: Option<String>,
+    pub url: String,
+    pub audience: Vec<AudienceRef>,
+    pub stage: Option<StageRef>,
+    pub last_reviewed: Option<String>,
+    pub review_due: Option<String>,
+    pub last_reviewed_iso: Option<String>,
+    pub review_due_iso: Option<String>,
+    pub sources: Vec<String>,
+    pub content: String,
+    pub toc: Vec<markdown::Heading>,
+    pub breadcrumbs: Vec<Crumb>,
+    pub exit: bool,
+    /// The page has a calculator, so it loads `js/calculator.js`.
+    pub calculator: bool,
+    /// The page shows the resources filter, so it loads `js/resources.js`.
+    pub resources_filter: bool,
+    pub groups: Vec<Group>,
+    pub nav: Vec<NavContext>,
+    /// When the page last changed, in words, and where that date came from
+    /// (`notes`: its `changes:`; `history`: the site's git history).
+    pub last_updated: Option<String>,
+    pub last_updated_iso: Option<String>,
+    pub last_updated_source: Option<DateSource>,
+    /// The page's change notes, newest first.
+    pub changes: Vec<ChangeContext>,
+    /// A section's "Print this section" page.
+    pub print_url: Option<String>,
+    /// Generated pages: the updates list, or a section's pages for printing.
+    pub entries: Vec<generated::Entry>,
+    pub chapters: Vec<generated::Chapter>,
+    /// An audience list page: the audience it lists.
+    pub for_audience: Option<AudienceRef>,
+    pub feed_url: Option<String>,
+    /// The search page: every page, by audience and then by stage.
+    pub by_audience: Vec<AudienceGroups>,
+    /// The search page: the stages some page is at, in site.toml's order.
+    pub stages: Vec<StageRef>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct AudienceGroups {
+    pub audience: AudienceRef,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Serialize, Clone)]
+pub(crate) struct ChangeContext {
+    pub date: String,
+    pub date_iso: String,
+    pub note: String,
+}
+
+pub(crate) fn page_url(config: &SiteConfig, pages: &Pages, rel: &str) -> Option<String> {
+    pages.page(rel).map(|p| format!("{}{}", config.base_path, p.url))
+}
+
+pub(crate) fn site_context(config: &SiteConfig, pages: &Pages) -> SiteContext {
+    SiteContext {
+        title: config.title.clone(),
+        lang: config.language.clone(),
+        home_url: config.base_path.clone(),
+        base_url: config.base_url.clone(),
+        origin: config.base_url.strip_suffix(config.base_path.as_str()).unwrap_or(&config.base_url).to_owned(),
+        csp: meta_csp(),
+        exit_url: config.exit_url.clone(),
+        safety_url: config.safety_page.as_deref().and_then(|p| page_url(config, pages, p)),
+        nav: Vec::new(),
+        entry_points: config
+            .audiences
+            .iter()
+            .filter_map(|a| {
+                Some(EntryPoint {
+                    title: a.entry.clone()?,
+                    text: a.entry_text.clone(),
+                    url: a.page.as_deref().and_then(|p| page_url(config, pages, p)),
+                })
+            })
+            .collect(),
+        audiences: config.audiences.iter().map(|a| audience_ref(config, pages, &a.id)).collect(),
+        updates_url: format!("{}{}", config.base_path, generated::UPDATES_URL),
+        feed_url: format!("{}{}", config.base_path, generated::FEED_PATH),
+        search_url: format!("{}{}", config.base_path, generated::SEARCH_URL),
+        search_index_url: cfg!(feature = "search").then(|| format!("{}pagefind/", config.base_path)),
+    }
+}
+
+pub(crate) fn audience_ref(config: &SiteConfig, pages: &Pages, id: &str) -> AudienceRef {
+    let a = config.audience(id);
+    AudienceRef {
+        id: id.to_owned(),
+        label: a.map_or_else(|| id.to_owned(), |a| a.label.clone()),
+        url: a.and_then(|a| a.page.as_deref()).and_then(|p| page_url(config, pages, p)),
+        list_url: format!("{}{}", config.base_path, generated::audience_url(id)),
+    }
+}
+
+pub(crate) fn page_context(config: &SiteConfig, pages: &Pages, history: &crate::history::History, p: &Page, r: &Rendered) -> PageContext {
+    let f = &p.front;
+    let url = format!("{}{}", config.base_path, p.url);
+    let mut breadcrumbs = Vec::new();
+    let mut cur = p.parent.clone();
+    while let Some(rel) = cur {
+        let Some(parent) = pages.page(&rel) else { break };
+        breadcrumbs.push(Crumb { title: parent.front.title.clone(), url: Some(format!("{}{}", config.base_path, parent.url)) });
+        cur = parent.parent.clone();
+    }
+    breadcrumbs.reverse();
+    if p.kind != PageKind::Home {
+        breadcrumbs.push(Crumb { title: f.title.clone(), url: None });
+    }
+    let exit = f.audience.iter().any(|a| config.audience(a).is_some_and(|a| a.exit));
+    let groups = if p.kind == PageKind::Page { Vec::new() } else { child_groups(config, pages, p) };
+    let nav = nav_for(config, pages, Some(p));
+    let noted = f.changes.first().map(|c| c.date);
+    let updated = match (noted, history.date(&p.rel)) {
+        (Some(n), Some(h)) if n >= h => Some((n, DateSource::Notes)),
+        (_, Some(h)) => Some((h, DateSource::History)),
+        (Some(n), None) => Some((n, DateSource::Notes)),
+        (None, None) => None,
+    };
+    let print_url = (p.kind == PageKind::Section && pages.children(&p.rel).next().is_some())
+        .then(|| format!("{}{}", config.base_path, generated::print_url(&p.url)));
+    PageContext {
+        kind: match p.kind {
+            PageKind::Home => ContextKind::Home,
+            PageKind::Section => ContextKind::Section,
+            PageKind::Page => ContextKind::Page,
+        },
+        title: f.title.clone(),
+        summary: f.summary.clone(),
+        url,
+        audience: f.audience.iter().map(|a| audience_ref(config, pages, a)).collect(),
+        stage: f.stage.as_deref().and_then(|s| config.stage(s)).map(|s| StageRef { id: s.id.clone(), label: s.label.clone() }),
+        last_reviewed: f.last_reviewed.map(|d| timescales::date::day_month_year(d.0)),
+        review_due: f.review_due.map(|d| timescales::date::day_month_year(d.0)),
+        last_reviewed_iso: f.last_reviewed.map(|d| d.0.to_string()),
+        review_due_iso: f.review_due.map(|d| d.0.to_string()),
+        sources: f.sources.clone(),
+        content: r.html.clone(),
+        toc: r.headings.iter().filter(|h| h.level <= 3).cloned().collect(),
+        breadcrumbs,
+        exit,
+        calculator: calls(r, Function::Calculator),
+        resources_filter: calls(r, Function::ResourcesFilter),
+        groups,
+        nav,
+        last_updated: updated.map(|(d, _)| timescales::date::day_month_year(d)),
+        last_updated_iso: updated.map(|(d, _)| d.to_string()),
+        last_updated_source: updated.map(|(_, s)| s),
+        changes: f.changes.iter().map(|c| ChangeContext { date: timescales::date::day_month_year(c.date), date_iso: c.date.to_string(), note: c.note.clone() }).collect(),
+        print_url,
+        // The fields only made pages fill in.
+        ..blank_context(ContextKind::Page, String::new(), String::new())
+    }
+}
+
+/// Whether a page's body calls `function`.
+pub(crate) fn calls(r: &Rendered, function: Function) -> bool {
+    r.calls.iter().any(|c| Call::parse(c).function == Some(function))
+}
+
+/// The top navigation, marking the entry the page is in.
+pub(crate) fn nav_for(config: &SiteConfig, pages: &Pages, p: Option<&Page>) -> Vec<NavContext> {
+    config
+        .nav
+        .iter()
+        .filter_map(|n| {
+            let target = pages.page(&n.page)?;
+            let current = p.is_some_and(|p| if target.kind == PageKind::Home { p.kind == PageKind::Home } else { p.url.starts_with(&target.url) });
+            Some(NavContext { title: n.title.clone(), url: format!("{}{}", config.base_path, target.url), current })
+        })
+        .collect()
+}
+
+/// A section's children grouped by stage (in site.toml's order; no stage last),
+/// each group ordered by `order`, then title.
+pub(crate) fn child_groups(config: &SiteConfig, pages: &Pages, section: &Page) -> Vec<Group> {
+    group_by_stage(config, pages, pages.children(&section.rel))
+}
+
+/// Pages grouped by stage (in site.toml's order; no stage last), each group
+/// ordered by `order`, then title.
+pub(crate) fn group_by_stage<'a>(config: &SiteConfig, all: &Pages, pages: impl Iterator<Item = &'a Page>) -> Vec<Group> {
+    let mut by_stage: BTreeMap<usize, Vec<&Page>> = BTreeMap::new();
+    for c in pages {
+        let idx = c.front.stage.as_deref().and_then(|s| config.stages.iter().position(|x| x.id == s)).unwrap_or(usize::MAX);
+        by_stage.entry(idx).or_default().push(c);
+    }
+    by_stage
+        .into_iter()
+        .map(|(idx, mut pages)| {
+            pages.sort_by(|a, b| (a.front.order.unwrap_or(i64::MAX), &a.front.title).cmp(&(b.front.order.unwrap_or(i64::MAX), &b.front.title)));
+            Group {
+                stage: config.stages.get(idx).map(|s| StageRef { id: s.id.clone(), label: s.label.clone() }),
+                pages: pages
+                    .into_iter()
+                    .map(|c| ChildRef {
+                        title: c.front.title.clone(),
+                        url: format!("{}{}", config.base_path, c.url),
+                        summary: c.front.summary.clone(),
+                        audience: c.front.audience.iter().map(|a| audience_ref(config, all, a)).collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn not_found_context(config: &SiteConfig) -> PageContext {
+    blank_context(ContextKind::NotFound, "Page not found".into(), format!("{}404.html", config.base_path))
+}
+
+/// A page context with nothing but its kind, title and URL.
+pub(crate) fn blank_context(kind: ContextKind, title: String, url: String) -> PageContext {
+    PageContext {
+        kind,
+        title,
+        summary: None,
+        url,
+        audience: Vec::new(),
+        stage: None,
+        last_reviewed: None,
+        review_due: None,
+        last_reviewed_iso: None,
+        review_due_iso: None,
+        sources: Vec::new(),
+        content: String::new(),
+        toc: Vec::new(),
+        breadcrumbs: Vec::new(),
+        exit: false,
+        calculator: false,
+        resources_filter: false,
+        groups: Vec::new(),
+        nav: Vec::new(),
+        last_updated: None,
+        last_updated_iso: None,
+        last_updated_source: None,
+        changes: Vec::new(),
+        print_url: None,
+        entries: Vec::new(),
+        chapters: Vec::new(),
+        for_audience: None,
+        feed_url: None,
+        by_audience: Vec::new(),
+        stages: Vec::new(),
+    }
+}
+
+/// The theme template a Markdown page is rendered with.
+pub(crate) fn page_template(kind: PageKind) -> &'static str {
+    match kind {
+        PageKind::Home => "home.html",
+        PageKind::Section => "section.html",
+        PageKind::Page => "page.html",
+    }
+}
+
+pub(crate) fn sitemap(config: &SiteConfig, pages: &Pages) -> String {
+    let extra = generated::listed_urls(config);
+    let mut urls: Vec<&str> = pages.pages().map(|p| p.url.as_str()).chain(extra.iter().map(String::as_str)).collect();
+    urls.sort_unstable();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for u in urls {
+        out.push_str("  <url><loc>");
+        pulldown_cmark_escape::escape_html(&mut out, &format!("{}{}", config.base_url, u)).expect("string");
+        out.push_str("</loc></url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+pub(crate) fn headers() -> String {
+    format!("/*\n  Content-Security-Policy: {CSP}\n  Referrer-Policy: no-referrer\n  X-Content-Type-Options: nosniff\n  Permissions-Policy: camera=(), microphone=(), geolocation=()\n")
+}
+

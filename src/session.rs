@@ -1,0 +1,598 @@
+//! The incremental decisions: which stages to run again for which pages, so
+//! that `waymark serve` redoes only what an edit changes.
+//!
+//! [`Session::load`] runs every stage once (load → parse → render → check),
+//! as `build` and `check` do (through [`crate::site::render_site`]), and
+//! keeps the [`Site`] they made. [`Session::update`] is given the paths that
+//! changed and decides what to redo; the stages do the work. The tracking is deliberately coarse; whenever it is unsure, it loads
+//! everything again (a full rebuild is slow, a wrong page is worse):
+//!
+//! | what changed | what is redone |
+//! | --- | --- |
+//! | a page's text (the same page, still published) | its Markdown and HTML; its section's listing when its title, summary, audience, stage or order changed; every page when a section's or the home page's title changed (breadcrumbs); fragment checks and page checks |
+//! | a template of the site's theme | every page's HTML from the kept bodies; page checks |
+//! | a file copied as it is (an image, a PDF) | that file |
+//! | anything else: a page added, removed or renamed, a draft published or hidden, a page starting or ceasing to show the glossary, site.toml, the rules file, the glossary, the words-to-avoid list, the theme's static files, a folder, a link, lost events | everything ([`Session::load`]) |
+//!
+//! Problems do not end a session: it keeps the state of the sources as they
+//! are now, and [`Session::update`] returns them as a [`Failure`]. The output
+//! paths that changed while the site was broken are remembered and returned
+//! by the first update that succeeds again.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::load::{ContentFile, PageKind};
+use crate::site::{BuildOptions, Built, OutFile, PageId, Site, dedup_sort, shows_glossary};
+use crate::theme::Theme;
+use crate::{Failure, check, load, parse, render};
+
+/// A site loaded and rendered, kept for incremental rebuilds: the site
+/// itself, and what the next successful update must publish.
+pub struct Session {
+    site: Site,
+    /// Output paths changed since the last successful [`Session::update`].
+    dirty: BTreeSet<String>,
+    /// A full load failed, or reading a file did: the state may be behind
+    /// the sources, so the next update loads everything.
+    stale: bool,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("root", &self.site.config().root).field("pages", &self.site.pages().len()).finish_non_exhaustive()
+    }
+}
+
+/// What a successful [`Session::update`] changed in the output.
+#[derive(Debug)]
+pub struct Update {
+    /// Files written or rewritten, with their new contents.
+    pub files: Vec<OutFile>,
+    /// Output paths that no longer exist.
+    pub removed: Vec<String>,
+    /// Everything was loaded again; `files` is the whole site.
+    pub full: bool,
+    /// Pages in the site.
+    pub pages: usize,
+    /// The site's warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What one changed path asks for.
+#[derive(Debug, PartialEq, Eq)]
+enum Change {
+    /// Nothing the build reads.
+    None,
+    /// An existing page's text.
+    Page(PageId),
+    /// A template of the theme.
+    Template,
+    /// A content file copied as it is (its index in the assets).
+    Asset(usize),
+    /// Anything else.
+    Full,
+}
+
+impl Session {
+    /// Loads, renders and checks the whole site: every stage once. Problems in
+    /// the pages, rules or templates are kept in the session (see
+    /// [`Session::result`]); only a site.toml with problems, or an I/O or
+    /// usage failure, is an Err.
+    pub fn load(opts: &BuildOptions) -> Result<Session, Failure> {
+        let mut site = parse::parse(load::load(opts)?);
+        site.fragments = check::fragments(site.pages(), site.pages().ids());
+        render::render(&mut site);
+        site.checks = check::run(&site, None);
+        Ok(Session { site, dirty: BTreeSet::new(), stale: false })
+    }
+
+    /// The configuration (with the base URL given in the options).
+    pub fn config(&self) -> &crate::config::SiteConfig {
+        self.site.config()
+    }
+
+    /// The site as the stages left it.
+    pub(crate) fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// The site as `build` would write it, or every problem in it.
+    pub fn result(&self) -> Result<Built, Failure> {
+        let warnings = self.problems()?;
+        let mut files = render::files(&self.site)?;
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let pages = self.site.pages();
+        let readability = pages.states().iter().filter_map(|s| Some((s.page.src.path().to_path_buf(), s.readability?))).collect();
+        Ok(Built { pages: pages.len(), config: self.site.config().clone(), files, warnings, readability })
+    }
+
+    /// Brings the session up to date after `changed` (absolute paths, which
+    /// may no longer exist) and returns what changed in the output since the
+    /// last success, or every problem the site has now.
+    pub fn update(&mut self, changed: &[std::path::PathBuf]) -> Result<Update, Failure> {
+        let result = self.try_update(changed);
+        if matches!(result, Err(Failure::Error(_))) {
+            self.stale = true;
+        }
+        result
+    }
+
+    fn try_update(&mut self, changed: &[std::path::PathBuf]) -> Result<Update, Failure> {
+        let mut pages = BTreeSet::new();
+        let mut templates = false;
+        let mut full = self.stale;
+        for path in changed {
+            match self.classify(path) {
+                Change::None => {}
+                Change::Page(id) => {
+                    pages.insert(id);
+                }
+                Change::Template => templates = true,
+                Change::Asset(i) => {
+                    let asset = &mut self.site.src.assets[i];
+                    asset.bytes = load::read_asset(asset)?;
+                    self.dirty.insert(asset.rel.clone());
+                }
+                Change::Full => full = true,
+            }
+        }
+        if !full && !pages.is_empty() {
+            full = !self.edit_pages(&pages)?;
+        }
+        if !full && templates {
+            full = !self.reload_templates()?;
+        }
+        if full {
+            self.stale = true;
+            *self = Session::load(&self.site.src.opts)?;
+            let warnings = self.problems()?;
+            return Ok(Update { files: render::files(&self.site)?, removed: Vec::new(), full: true, pages: self.site.pages().len(), warnings });
+        }
+        let warnings = self.problems()?;
+        let dirty = std::mem::take(&mut self.dirty);
+        let files = render::files_at(&self.site, &dirty);
+        Ok(Update { files, removed: Vec::new(), full: false, pages: self.site.pages().len(), warnings })
+    }
+
+    fn classify(&self, path: &Path) -> Change {
+        let config = self.site.config();
+        let root = &config.root;
+        let content_dir = root.join(&config.content);
+        let (pages, assets) = (self.site.pages(), &self.site.src.assets);
+        let meta = std::fs::symlink_metadata(path);
+        let exists = meta.is_ok();
+        if meta.as_ref().is_ok_and(|m| !m.is_file()) {
+            // A folder, or a link (which the build never follows).
+            let known_dir = path.strip_prefix(&content_dir).ok().map(|r| format!("{}/", r.to_string_lossy().replace('\\', "/")));
+            let known = known_dir.is_some_and(|d| pages.rels().any(|r| r.starts_with(&d)) || assets.iter().any(|a| a.rel.starts_with(&d)));
+            return if meta.is_ok_and(|m| m.is_dir()) && known { Change::None } else { Change::Full };
+        }
+        if let Ok(rel) = path.strip_prefix(&content_dir) {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            return match load::content_file(config, &rel) {
+                ContentFile::Data => Change::Full,
+                ContentFile::Ignored => Change::None,
+                ContentFile::Page => {
+                    let draft = pages.drafts.contains(&rel);
+                    match (exists, pages.id(&rel)) {
+                        (true, Some(id)) => Change::Page(id),
+                        (true, None) if draft && self.still_a_draft(&rel) => Change::None,
+                        (false, None) if !draft => Change::None,
+                        _ => Change::Full,
+                    }
+                }
+                ContentFile::Asset => match (exists, assets.iter().position(|a| a.rel == rel)) {
+                    (true, Some(i)) => Change::Asset(i),
+                    (false, None) => Change::None,
+                    _ => Change::Full,
+                },
+            };
+        }
+        if config.rules.as_ref().is_some_and(|r| root.join(r) == path) {
+            return Change::Full;
+        }
+        let templates_dir = root.join("themes").join(&config.theme).join("templates");
+        if path.starts_with(&templates_dir) && path.extension().is_some_and(|e| e == "html") && exists {
+            return Change::Template;
+        }
+        Change::Full
+    }
+
+    /// A page left out as a draft that is still one (editing it changes no output).
+    fn still_a_draft(&self, rel: &str) -> bool {
+        let config = self.site.config();
+        let Ok(Some(text)) = load::read_page(config, rel) else { return false };
+        let shown = config.content.join(rel);
+        // Its problems, old or new, are reported even though it is left out.
+        let had_problems = self.site.src.diags.iter().any(|d| d.file.as_deref() == Some(shown.as_path()));
+        !had_problems && matches!(load::parse_page(config, shown.clone(), rel.to_owned(), text), Ok((p, d)) if p.front.draft && d.is_empty())
+    }
+
+    /// Reads, parses and renders edited pages again. Ok(false): they need a full load.
+    fn edit_pages(&mut self, edited: &BTreeSet<PageId>) -> Result<bool, Failure> {
+        let mut reparse = Vec::new();
+        let mut rerender: BTreeSet<PageId> = BTreeSet::new();
+        let mut all_html = false;
+        for &id in edited {
+            let config = &self.site.src.config;
+            let old = self.site.src.pages.get(id);
+            let Some(text) = load::read_page(config, &old.page.rel)? else { return Ok(false) };
+            if text == old.page.src.text() && old.load_error.is_none() {
+                continue;
+            }
+            let shown = config.content.join(&old.page.rel);
+            match load::parse_page(config, shown, old.page.rel.clone(), text) {
+                Err(d) => {
+                    // Keep the last load; the error stands until the text loads again.
+                    self.site.src.pages.get_mut(id).load_error = Some(d);
+                }
+                Ok((mut page, front_diags)) => {
+                    let old = &old.page;
+                    if page.front.draft && !self.site.src.opts.drafts || shows_glossary(&page) != shows_glossary(old) {
+                        return Ok(false);
+                    }
+                    page.parent = old.parent.clone();
+                    let f = (&old.front, &page.front);
+                    if f.0.title != f.1.title && self.site.src.resources.get().is_some_and(|r| r.linked.contains(&old.rel)) {
+                        return Ok(false); // the resources list shows its title
+                    }
+                    if f.0.title != f.1.title && page.kind != PageKind::Page {
+                        all_html = true; // breadcrumbs below it
+                    }
+                    let listed = f.0.title != f.1.title || f.0.summary != f.1.summary || f.0.audience != f.1.audience || f.0.stage != f.1.stage || f.0.order != f.1.order;
+                    if listed && let Some(parent) = page.parent.as_deref().and_then(|p| self.site.pages().id(p)) {
+                        rerender.insert(parent);
+                    }
+                    let s = self.site.src.pages.get_mut(id);
+                    s.load_error = None;
+                    s.front_diags = front_diags;
+                    s.page = page;
+                    reparse.push(id);
+                    rerender.insert(id);
+                }
+            }
+        }
+        // Which rules pages use, and which page shows the glossary, decide
+        // site-wide checks: when a page's calls change, all checks run again.
+        let mut calls_changed = false;
+        let mut ids_changed = false;
+        let bodies = parse::bodies(&self.site.src, &self.site.tools, &reparse);
+        for (&id, (body, readability)) in reparse.iter().zip(bodies) {
+            let s = self.site.src.pages.get_mut(id);
+            calls_changed |= s.body.calls != body.calls;
+            ids_changed |= s.body.ids != body.ids;
+            s.body = body;
+            s.readability = readability;
+        }
+        self.recheck_fragments(&reparse, ids_changed);
+        let redo: Vec<PageId> = if all_html { self.site.pages().ids().collect() } else { rerender.into_iter().collect() };
+        if redo.is_empty() {
+            return Ok(true);
+        }
+        self.dirty.extend(render::render_pages(&mut self.site, &redo));
+        // Print pages show their section's pages: redo those of the sections edited or holding an edit.
+        let pages = self.site.pages();
+        let sections: BTreeSet<PageId> = reparse
+            .iter()
+            .flat_map(|&id| {
+                let p = &pages.get(id).page;
+                [Some(id), p.parent.as_deref().and_then(|r| pages.id(r))]
+            })
+            .flatten()
+            .collect();
+        self.dirty.extend(render::refresh_generated(&mut self.site, if all_html { None } else { Some(&sections) }));
+        if calls_changed || all_html {
+            self.site.checks = check::run(&self.site, None);
+        } else {
+            self.run_page_checks(&redo);
+        }
+        Ok(true)
+    }
+
+    /// Checks the `#fragment` links again: those on the edited pages, and,
+    /// when the edited pages' ids changed, those pointing at them.
+    fn recheck_fragments(&mut self, edited: &[PageId], ids_changed: bool) {
+        if edited.is_empty() {
+            return;
+        }
+        let pages = self.site.pages();
+        let rels: HashSet<&str> = edited.iter().map(|&id| pages.get(id).page.rel.as_str()).collect();
+        let mut from: BTreeSet<PageId> = edited.iter().copied().collect();
+        if ids_changed {
+            for (id, s) in pages.iter() {
+                if s.body.links.iter().any(|l| l.fragment.is_some() && rels.contains(l.target.as_str())) {
+                    from.insert(id);
+                }
+            }
+        }
+        let files: HashSet<&Path> = from.iter().map(|&id| pages.get(id).page.src.path()).collect();
+        let found = check::fragments(pages, from.iter().copied());
+        let mut kept: Vec<Diagnostic> = self.site.fragments.iter().filter(|d| !d.file.as_deref().is_some_and(|f| files.contains(f))).cloned().collect();
+        kept.extend(found);
+        self.site.fragments = kept;
+    }
+
+    /// Parses the templates again and re-renders every page from its kept
+    /// body. Ok(false): the theme's static files changed too (their hashed
+    /// names are in pages and calculators), so everything must be loaded.
+    fn reload_templates(&mut self) -> Result<bool, Failure> {
+        let theme = Theme::load(self.site.config())?;
+        let statics = |t: &Theme| t.files.iter().filter(|(k, _)| !k.starts_with("templates/")).map(|(k, v)| (k.clone(), v.bytes.clone())).collect::<Vec<_>>();
+        if statics(&theme) != statics(&self.site.src.theme) {
+            return Ok(false);
+        }
+        let (templates, diags) = parse::templates(&theme, &self.site.tools.asset_map, &self.site.config().base_path);
+        self.site.tools.templates = templates;
+        self.site.tools.template_diags = diags;
+        self.site.src.theme = theme;
+        let all: Vec<PageId> = self.site.pages().ids().collect();
+        self.dirty.extend(render::render_pages(&mut self.site, &all));
+        render::render_not_found(&mut self.site);
+        self.dirty.insert("404.html".into());
+        self.dirty.extend(render::refresh_generated(&mut self.site, None));
+        self.site.checks = check::run(&self.site, None);
+        Ok(true)
+    }
+
+    /// The checks again for some pages only: their findings (all at the
+    /// page's own file) replace the old ones. Site-wide findings (rules no
+    /// page uses) depend only on which functions pages call, which the
+    /// caller has seen did not change.
+    fn run_page_checks(&mut self, ids: &[PageId]) {
+        let only: BTreeSet<PageId> = ids.iter().copied().collect();
+        let found = check::run(&self.site, Some(&only));
+        let pages = self.site.pages();
+        let files: HashSet<&Path> = ids.iter().map(|&id| pages.get(id).page.src.path()).collect();
+        let mine = |d: &Diagnostic| d.file.as_deref().is_some_and(|f| files.contains(f));
+        let mut kept: Vec<Diagnostic> = self.site.checks.iter().filter(|d| !mine(d)).cloned().collect();
+        kept.extend(found.into_iter().filter(|d| mine(d)));
+        self.site.checks = kept;
+    }
+
+    /// The warnings, or every problem when there is an error.
+    fn problems(&self) -> Result<Vec<Diagnostic>, Failure> {
+        let site = &self.site;
+        let mut diags: Vec<Diagnostic> = site.src.diags.clone();
+        diags.extend(site.tools.template_diags.iter().cloned());
+        for s in site.pages().states() {
+            diags.extend(s.front_diags.iter().cloned());
+            diags.extend(s.load_error.iter().cloned());
+            diags.extend(s.body.diags.iter().cloned());
+        }
+        diags.extend(site.fragments.iter().cloned());
+        diags.extend(site.checks.iter().cloned());
+        diags.extend(render::problems(site).cloned());
+        let (errors, mut warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.severity == Severity::Error);
+        if !errors.is_empty() {
+            let mut all: Vec<Diagnostic> = errors.into_iter().chain(warnings).collect();
+            dedup_sort(&mut all);
+            return Err(Failure::Content(all));
+        }
+        dedup_sort(&mut warnings);
+        Ok(warnings)
+    }
+
+    /// The search index of the pages as they are now (see [`crate::search`]).
+    #[cfg(feature = "search")]
+    pub fn search_files(&self) -> Result<&[OutFile], Failure> {
+        render::search_files(&self.site)
+    }
+
+    /// Whether the search index is out of date (a page changed since it was
+    /// last made), so [`Session::search_files`] will make it again.
+    #[cfg(feature = "search")]
+    pub fn search_stale(&self) -> bool {
+        self.site.out.search.get().is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every update must leave the session exactly where a fresh load of the
+    //! same sources would be: same files, same problems.
+
+    use super::*;
+    use crate::diag::Code;
+    use std::path::PathBuf;
+
+    struct Site {
+        dir: tempfile::TempDir,
+        opts: BuildOptions,
+    }
+
+    impl Site {
+        fn new() -> Site {
+            let dir = tempfile::tempdir().unwrap();
+            let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+            for e in walkdir::WalkDir::new(&from) {
+                let e = e.unwrap();
+                let to = dir.path().join(e.path().strip_prefix(&from).unwrap());
+                if e.file_type().is_dir() {
+                    std::fs::create_dir_all(&to).unwrap();
+                } else {
+                    std::fs::copy(e.path(), &to).unwrap();
+                }
+            }
+            let opts = BuildOptions { root: dir.path().to_path_buf(), ..BuildOptions::default() };
+            Site { dir, opts }
+        }
+
+        fn path(&self, rel: &str) -> PathBuf {
+            self.dir.path().join(rel)
+        }
+
+        fn edit(&self, rel: &str, from: &str, to: &str) -> PathBuf {
+            let p = self.path(rel);
+            let text = std::fs::read_to_string(&p).unwrap();
+            assert!(text.contains(from), "{rel} has no `{from}`");
+            std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+            p
+        }
+
+        fn write(&self, rel: &str, text: &str) -> PathBuf {
+            let p = self.path(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
+            p
+        }
+    }
+
+    fn paths(u: &Update) -> Vec<&str> {
+        let mut p: Vec<&str> = u.files.iter().map(|f| f.path.as_str()).collect();
+        p.sort_unstable();
+        p
+    }
+
+    /// The session agrees with a fresh load; returns the update's result.
+    fn update(s: &mut Session, site: &Site, changed: &[PathBuf]) -> Result<Update, Failure> {
+        let u = s.update(changed);
+        let fresh = Session::load(&site.opts).unwrap().result();
+        match (s.result(), fresh) {
+            (Ok(a), Ok(b)) => {
+                let files = |b: &Built| b.files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect::<Vec<_>>();
+                assert!(files(&a) == files(&b), "the incremental output differs from a fresh build");
+                assert_eq!(a.warnings, b.warnings);
+            }
+            // A page whose front matter stopped parsing is kept in its last
+            // good form, so links to it are not reported as broken as well
+            // (a fresh build, which drops the page, reports them too).
+            (Err(Failure::Content(a)), Err(Failure::Content(b))) if s.site.pages().states().iter().any(|p| p.load_error.is_some()) => {
+                assert!(a.iter().all(|d| b.contains(d)), "{a:?}\n{b:?}");
+            }
+            (Err(Failure::Content(a)), Err(Failure::Content(b))) => assert_eq!(a, b),
+            (a, b) => panic!("incremental {:?} but fresh {:?}", a.map(|b| b.pages), b.map(|b| b.pages)),
+        }
+        u
+    }
+
+    #[test]
+    fn a_body_edit_rerenders_that_page_only() {
+        let site = Site::new();
+        let mut s = Session::load(&site.opts).unwrap();
+        let p = site.edit("content/procedures/core-groups.md", "meets soon after", "meets quickly after");
+        let u = update(&mut s, &site, &[p]).unwrap();
+        assert!(!u.full);
+        // ...and the section's print page, which shows it too.
+        assert_eq!(paths(&u), ["procedures/core-groups/index.html", "procedures/print/index.html"]);
+        // Page checks follow the edit (and agree with a fresh build: see `update`).
+        let p = site.edit("content/procedures/core-groups.md", "meets quickly after", "meets quickly ([here](cppm.md)) after");
+        let u = update(&mut s, &site, &[p]).unwrap();
+        assert!(u.warnings.iter().any(|d| d.code == Code::A11yLinkText), "{:?}", u.warnings);
+        // The same text again: nothing to do.
+        let p = site.path("content/procedures/core-groups.md");
+        assert!(update(&mut s, &site, &[p]).unwrap().files.is_empty());
+    }
+
+    #[test]
+    fn a_title_edit_rerenders_the_section_listing() {
+        let site = Site::new();
+        let mut s = Session::load(&site.opts).unwrap();
+        let p = site.edit("content/procedures/core-groups.md", "title: Core groups", "title: Core group meetings");
+        let u = update(&mut s, &site, &[p]).unwrap();
+        assert!(!u.full);
+        // It is also in its audience's list, its section's print page, the
+        // search page's list and (it has change notes) the updates.
+        assert_eq!(
+            paths(&u),
+            [
+                "audiences/practitioners/index.html",
+                "procedures/core-groups/index.html",
+                "procedures/index.html",
+                "procedures/print/index.html",
+                "search/index.html",
+                "updates.xml",
+                "updates/index.html"
+            ]
+        );
+        // A section's title is in the breadcrumbs of the pages below it.
+        let p = site.edit("content/procedures/_index.md", "title: Procedures", "title: Our procedures");
+        let u = update(&mut s, &site, &[p]).unwrap();
+        assert!(!u.full && u.files.len() > 2, "{:?}", paths(&u));
+    }
+
+    #[test]
+    fn a_change_note_updates_the_page_the_updates_and_the_feed() {
+        let site = Site::new();
+        let mut s = Session::load(&site.opts).unwrap();
+        let p = site.edit("content/procedures/cppm.md", "---\n## Purpose", "changes:\n  - { date: 2026-12-01, note: Purpose rewritten }\n---\n## Purpose");
+        let u = update(&mut s, &site, &[p]).unwrap();
+        assert!(!u.full);
+        assert_eq!(paths(&u), ["procedures/cppm/index.html", "updates.xml", "updates/index.html"], "print pages leave change notes out");
+        let feed = u.files.iter().find(|f| f.path == "updates.xml").unwrap();
+        assert!(String::from_utf8_lossy(&feed.bytes).contains("<updated>2026-12-01T00:00:00Z</updated>"));
+    }
+
+    #[test]
+    fn a_bad_edit_is_reported_and_its_fix_publishes_everything_since() {
+        let site = Site::new();
+        let mut s = Session::load(&site.opts).unwrap();
+        let cppm = site.edit("content/procedures/cppm.md", "Reports are shared before", "Reports go out before");
+        let bad = site.edit("content/procedures/core-groups.md", "summary:", "sumary:");
+        match update(&mut s, &site, &[cppm, bad.clone()]) {
+            Err(Failure::Content(d)) => assert!(d.iter().any(|d| d.message == "unknown key `sumary`")),
+            other => panic!("{:?}", other.map(|u| u.files.len())),
+        }
+        site.edit("content/procedures/core-groups.md", "sumary:", "summary:");
+        let u = update(&mut s, &site, &[bad]).unwrap();
+        assert!(!u.full);
+        assert!(paths(&u).contains(&"procedures/cppm/index.html"), "the page edited while the site was broken");
+    }
+
+    #[test]
+    fn fragments_are_checked_again_on_other_pages() {
+        let site = Site::new();
+        let mut s = Session::load(&site.opts).unwrap();
+        // cppm.md links to core-groups.md#the-first-meeting.
+        let p = site.edit("content/procedures/core-groups.md", "## The first meeting", "## The opening meeting");
+        match update(&mut s, &site, std::slice::from_ref(&p)) {
+            Err(Failure::Content(d)) => assert!(d.iter().any(|d| d.code == Code::BrokenFragment), "{d:?}"),
+            other => panic!("{:?}", other.map(|u| u.files.len())),
+        }
+        site.edit("content/procedures/core-groups.md", "## The opening meeting", "## The first meeting");
+        update(&mut s, &site, &[p]).unwrap();
+    }
+
+    #[test]
+    fn templates_and_assets() {
+        let site = Site::new();
+        let mut s = Session::load(&site.opts).unwrap();
+        let page = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html")).unwrap();
+        let t = site.write("themes/default/templates/page.html", &page.replacen("</main>", "<!-- local --></main>", 1));
+        let u = update(&mut s, &site, &[t]).unwrap();
+        assert!(!u.full);
+        assert!(u.files.iter().any(|f| f.path == "procedures/cppm/index.html"));
+        let broken = site.write("themes/default/templates/page.html", "{% if %}");
+        assert!(matches!(update(&mut s, &site, std::slice::from_ref(&broken)), Err(Failure::Content(_))));
+        std::fs::remove_file(&broken).unwrap();
+        assert!(update(&mut s, &site, &[broken]).unwrap().full, "a template removed: load everything");
+
+        let png = site.path("content/procedures/diagram.png");
+        let mut bytes = std::fs::read(&png).unwrap();
+        bytes.extend_from_slice(b"\0");
+        std::fs::write(&png, bytes).unwrap();
+        let u = update(&mut s, &site, &[png]).unwrap();
+        assert_eq!(paths(&u), ["procedures/diagram.png"]);
+    }
+
+    #[test]
+    fn pages_coming_and_going_load_everything() {
+        let site = Site::new();
+        let mut s = Session::load(&site.opts).unwrap();
+        let gone = site.path("content/procedures/.core-groups.md.swp");
+        assert!(update(&mut s, &site, &[gone]).unwrap().files.is_empty(), "hidden files are not read");
+        let tmp = site.path("content/procedures/core-groups.md.tmp~");
+        assert!(update(&mut s, &site, &[tmp]).unwrap().files.is_empty(), "a temporary file that came and went");
+        let new = site.write("content/procedures/new.md", "---\ntitle: New\naudience: [practitioners]\nsources: [x]\n---\nText.\n");
+        assert!(update(&mut s, &site, std::slice::from_ref(&new)).unwrap().full);
+        site.edit("content/procedures/new.md", "sources: [x]", "sources: [x]\ndraft: true");
+        assert!(update(&mut s, &site, std::slice::from_ref(&new)).unwrap().full, "a page hidden as a draft");
+        std::fs::remove_file(&new).unwrap();
+        assert!(update(&mut s, &site, &[new]).unwrap().full);
+        let d = site.edit("content/procedures/draft.md", "---\n", "---\nsummary: Still a draft.\n");
+        assert!(!update(&mut s, &site, &[d]).unwrap().full, "editing a draft changes nothing published");
+        let toml = site.edit("site.toml", "Fixture Procedures", "Fixture procedures");
+        assert!(update(&mut s, &site, &[toml]).unwrap().full);
+    }
+}
