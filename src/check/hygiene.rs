@@ -18,8 +18,39 @@ const NUMBER_WORDS: &[(&str, u32)] = &[
     ("twenty", 20), ("twenty-one", 21), ("twenty-eight", 28), ("thirty", 30),
 ];
 
-/// (number, unit) pairs such as (15, "day") found in `text`, with byte offsets.
-pub fn figures(text: &str) -> Vec<(usize, u32, &'static str)> {
+/// The unit of a figure typed in prose. Days are one unit: a page that says
+/// "15 days" states a rule of 15 calendar or 15 working days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Period {
+    /// Days of either kind.
+    Day,
+    /// Weeks.
+    Week,
+    /// Months.
+    Month,
+}
+
+impl Period {
+    /// The period a rule's unit is counted in.
+    pub fn of(unit: timescales::Unit) -> Period {
+        match unit {
+            timescales::Unit::CalendarDays | timescales::Unit::WorkingDays => Period::Day,
+            timescales::Unit::Weeks => Period::Week,
+            timescales::Unit::Months => Period::Month,
+        }
+    }
+
+    fn plural(self) -> &'static str {
+        match self {
+            Period::Day => "days",
+            Period::Week => "weeks",
+            Period::Month => "months",
+        }
+    }
+}
+
+/// (offset, number, period) of figures such as "15 days" found in `text`.
+pub(crate) fn figures(text: &str) -> Vec<(usize, u32, Period)> {
     let lower = text.to_lowercase();
     let words: Vec<(usize, &str)> = lower
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '.' | ':' | '“' | '”' | '"'))
@@ -39,9 +70,9 @@ pub fn figures(text: &str) -> Vec<(usize, u32, &'static str)> {
             j += 1;
         }
         let unit = match words.get(j).map(|(_, w)| w.trim_end_matches('\u{2019}').trim_end_matches('\'')) {
-            Some("day" | "days") => "day",
-            Some("week" | "weeks" | "weekly") => "week",
-            Some("month" | "months" | "monthly") => "month",
+            Some("day" | "days") => Period::Day,
+            Some("week" | "weeks" | "weekly") => Period::Week,
+            Some("month" | "months" | "monthly") => Period::Month,
             _ => continue,
         };
         out.push((*at, n, unit));
@@ -49,25 +80,14 @@ pub fn figures(text: &str) -> Vec<(usize, u32, &'static str)> {
     out
 }
 
-/// The (number, unit) of a rule's figure in words ("15 calendar days" → (15, "day")).
-fn rule_figure(words: &str) -> Option<(u32, &'static str)> {
-    figures(words).first().map(|(_, n, u)| (*n, *u))
-}
-
 
 /// Runs the hygiene checks.
 pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Each rule's figure as (number, unit), worked out once for all pages.
-    let known: Vec<((u32, &str), String)> = input
+    let known: Vec<((u32, Period), &str)> = input
         .rules
-        .map(|rules| {
-            rules
-                .rows()
-                .into_iter()
-                .filter_map(|row| Some((rule_figure(&rules.figure(&row.id, false).ok()?)?, row.id)))
-                .collect()
-        })
+        .map(|rules| rules.engine().timescales().iter().filter_map(|t| t.length().map(|l| ((l.n, Period::of(l.unit)), t.id.as_str()))).collect())
         .unwrap_or_default();
     for s in input.each() {
         let (page, r) = (&s.page, &s.body);
@@ -96,7 +116,7 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
                 for (_, n, unit) in figures(&b.authored) {
                     if let Some((_, id)) = known.iter().find(|((kn, ku), _)| *kn == n && *ku == unit) {
                         out.push(
-                            Diagnostic::warning(Code::TypedTimescale, format!("a timescale ({n} {unit}s) is typed into the text; the rules file has it"))
+                            Diagnostic::warning(Code::TypedTimescale, format!("a timescale ({n} {}) is typed into the text; the rules file has it", unit.plural()))
                                 .at(&page.src, b.offset)
                                 .with_help(format!("write {{{{ timescale(\"{id}\") }}}} (or the rule that applies) so the page, the calculators and `waymark dates` always agree")),
                         );
@@ -131,7 +151,7 @@ mod tests {
     #[test]
     fn typed_figures_are_found() {
         let f: Vec<_> = figures("Meet within 15 working days, or two weeks; review in six months. Page 3 of 4.").into_iter().map(|(_, n, u)| (n, u)).collect();
-        assert_eq!(f, [(15, "day"), (2, "week"), (6, "month")]);
-        assert_eq!(rule_figure("15 calendar days"), Some((15, "day")));
+        assert_eq!(f, [(15, Period::Day), (2, Period::Week), (6, Period::Month)]);
+        assert_eq!(Period::of(timescales::Unit::WorkingDays), Period::Day);
     }
 }

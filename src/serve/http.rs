@@ -58,28 +58,23 @@ pub fn resolve(target: &str) -> Result<Lookup, &'static str> {
     if !path.starts_with('/') {
         return Err("the request path must start with /");
     }
+    // Every `%` must start an escape (the decoder would pass a stray one on).
     let bytes = path.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'%' {
-            let hex = |c: u8| (c as char).to_digit(16);
-            let (Some(h), Some(l)) = (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) else {
-                return Err("bad percent-escape");
-            };
-            let c = (h * 16 + l) as u8;
-            if matches!(c, b'/' | b'\\' | 0) {
-                return Err("encoded /, \\ or NUL");
-            }
-            decoded.push(c);
-            i += 3;
-        } else {
-            decoded.push(b);
-            i += 1;
-        }
+    if bytes.iter().enumerate().any(|(i, &b)| b == b'%' && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))) {
+        return Err("bad percent-escape");
     }
-    let decoded = String::from_utf8(decoded).map_err(|_| "the path is not UTF-8")?;
+    // Decoded one segment at a time, so an encoded `/` cannot make a new one.
+    let mut decoded = String::with_capacity(path.len());
+    for (k, seg) in path.split('/').enumerate() {
+        let seg = percent_encoding::percent_decode_str(seg).decode_utf8().map_err(|_| "the path is not UTF-8")?;
+        if seg.contains(['/', '\\', '\0']) {
+            return Err("encoded /, \\ or NUL");
+        }
+        if k > 0 {
+            decoded.push('/');
+        }
+        decoded.push_str(&seg);
+    }
     if decoded.contains(['\\', '\0']) {
         return Err("backslash or NUL in the path");
     }

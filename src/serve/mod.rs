@@ -108,7 +108,7 @@ fn run(rx: &Receiver<Msg>, preview: &mut Preview, watch: &mut Watch) {
                 Msg::Changed(p) => paths.extend(p),
                 Msg::Error(e) => {
                     eprintln!("warning: watching for changes: {e}; rebuilding everything");
-                    paths.push(PathBuf::from(watch::RESCAN));
+                    paths.push(preview.targets.root.clone()); // the root: everything
                 }
                 Msg::Stop => stop = true,
             }

@@ -28,9 +28,6 @@ use crate::config::SiteConfig;
 /// enough not to be felt.
 pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
-/// A path standing for "events were lost; rebuild everything".
-pub const RESCAN: &str = "\0waymark-rescan";
-
 /// What the watcher tells the serve loop.
 #[derive(Debug)]
 pub enum Msg {
@@ -72,7 +69,7 @@ impl Targets {
 
     /// Whether a change to `path` can change the site.
     pub fn relevant(&self, path: &Path) -> bool {
-        if path == Path::new(RESCAN) || path == self.site_toml || self.rules.as_deref() == Some(path) {
+        if path == self.root || path == self.site_toml || self.rules.as_deref() == Some(path) {
             return true;
         }
         let under = path.strip_prefix(&self.content).or_else(|_| path.strip_prefix(&self.themes));
@@ -103,9 +100,14 @@ impl Targets {
 }
 
 /// A watcher that drops read events (open, read, close after reading), which
-/// the debouncer cannot filter, and marks lost events with [`RESCAN`].
+/// the debouncer cannot filter, and reports lost events (the kernel's queue
+/// overflowed) as a change of every folder it watches, the site root among
+/// them, which makes the rebuild load everything.
 #[derive(Debug)]
-pub struct NoReads<W>(W);
+pub struct NoReads<W> {
+    inner: W,
+    watched: std::sync::Arc<std::sync::Mutex<Vec<PathBuf>>>,
+}
 
 fn is_read(kind: &EventKind) -> bool {
     matches!(kind, EventKind::Access(a) if !matches!(a, AccessKind::Close(AccessMode::Write)))
@@ -113,23 +115,34 @@ fn is_read(kind: &EventKind) -> bool {
 
 impl<W: Watcher> Watcher for NoReads<W> {
     fn new<F: EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
+        let watched = std::sync::Arc::new(std::sync::Mutex::new(Vec::<PathBuf>::new()));
+        let folders = std::sync::Arc::clone(&watched);
         W::new(
             move |e: notify::Result<Event>| match e {
-                Ok(ev) if ev.need_rescan() => handler.handle_event(Ok(Event::new(EventKind::Other).add_path(PathBuf::from(RESCAN)))),
+                Ok(ev) if ev.need_rescan() => {
+                    let paths = folders.lock().map(|w| w.clone()).unwrap_or_default();
+                    handler.handle_event(Ok(paths.into_iter().fold(Event::new(EventKind::Other), Event::add_path)));
+                }
                 Ok(ev) if is_read(&ev.kind) => {}
                 other => handler.handle_event(other),
             },
             config,
         )
-        .map(NoReads)
+        .map(|inner| NoReads { inner, watched })
     }
 
     fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
-        self.0.watch(path, mode)
+        if let Ok(mut w) = self.watched.lock() {
+            w.push(path.to_path_buf());
+        }
+        self.inner.watch(path, mode)
     }
 
     fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
-        self.0.unwatch(path)
+        if let Ok(mut w) = self.watched.lock() {
+            w.retain(|p| p != path);
+        }
+        self.inner.unwatch(path)
     }
 
     fn kind() -> notify::WatcherKind {
@@ -201,7 +214,7 @@ mod tests {
             themes: "/s/themes".into(),
             rules: Some("/s/rules/rules.yaml".into()),
         };
-        for yes in ["/s/site.toml", "/s/content/a.md", "/s/content/x/y.png", "/s/themes/default/templates/page.html", "/s/rules/rules.yaml", RESCAN] {
+        for yes in ["/s/site.toml", "/s/content/a.md", "/s/content/x/y.png", "/s/themes/default/templates/page.html", "/s/rules/rules.yaml", "/s"] {
             assert!(t.relevant(Path::new(yes)), "{yes}");
         }
         for no in ["/s/public/index.html", "/s/content/.a.md.swp", "/s/content/.git/x", "/s/rules/other.yaml", "/s/README.md", "/s/target/x"] {
