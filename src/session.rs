@@ -364,6 +364,7 @@ impl Session {
         diags.extend(site.fragments.iter().cloned());
         diags.extend(site.checks.iter().cloned());
         diags.extend(render::problems(site).cloned());
+        diags.extend(check::output_paths(site));
         let (errors, mut warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.severity == Severity::Error);
         if !errors.is_empty() {
             let mut all: Vec<Diagnostic> = errors.into_iter().chain(warnings).collect();

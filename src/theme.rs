@@ -36,6 +36,8 @@ pub struct Theme {
 pub struct StaticFile {
     /// Path in the output folder (`static/css/site.1a2b3c4d5e.css`).
     pub out: String,
+    /// Path in the theme (`static/css/site.css`).
+    pub theme_path: String,
     /// Contents.
     pub bytes: Vec<u8>,
 }
@@ -98,13 +100,13 @@ impl Theme {
         for (name, v) in statics.iter().filter(|(n, _)| !n.ends_with(".css")) {
             let path = format!("static/{}", hashed_name(name, &v.bytes));
             map.insert((*name).to_owned(), path.clone());
-            out.push(StaticFile { out: path, bytes: v.bytes.clone() });
+            out.push(StaticFile { out: path, theme_path: format!("static/{name}"), bytes: v.bytes.clone() });
         }
         for (name, v) in statics.iter().filter(|(n, _)| n.ends_with(".css")) {
             let css = rewrite_css_urls(name, &String::from_utf8_lossy(&v.bytes), &map);
             let path = format!("static/{}", hashed_name(name, css.as_bytes()));
             map.insert((*name).to_owned(), path.clone());
-            out.push(StaticFile { out: path, bytes: css.into_bytes() });
+            out.push(StaticFile { out: path, theme_path: format!("static/{name}"), bytes: css.into_bytes() });
         }
         out.sort_by(|a, b| a.out.cmp(&b.out));
         (out, map)

@@ -5,6 +5,8 @@
 //! - [`fragments`]: every `#fragment` of a link between pages names a
 //!   heading or anchor of its target;
 //! - [`config_pages`]: the pages site.toml names exist;
+//! - [`output_paths`]: no two files (pages, content files, the theme's
+//!   static files, the pages waymark makes) are written to the same path;
 //! - [`a11y`]: accessibility lint of the Markdown and the generated HTML
 //!   (no browser; the browser gate in `tests/browser` goes further);
 //! - [`plain`]: plain-language lint of pages for families and young people;
@@ -25,7 +27,7 @@ pub(crate) mod hygiene;
 pub mod links;
 pub(crate) mod plain;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::config::SiteConfig;
 use crate::diag::{self, Code, Diagnostic};
@@ -132,6 +134,62 @@ pub(crate) fn config_pages(config: &SiteConfig, pages: &Pages) -> Vec<Diagnostic
             }
             diags.push(d);
         }
+    }
+    diags
+}
+
+/// What writes a file of the output.
+#[derive(Debug, Clone, Copy)]
+enum Owner<'a> {
+    /// A page (its HTML).
+    Page(&'a crate::load::Page),
+    /// A file of the content folder, copied as it is (its path there).
+    Asset(&'a crate::load::Asset),
+    /// A static file of the theme (its path in the theme).
+    Theme(&'a str),
+    /// A file waymark makes (the 404 page, sitemap, feed, made pages, search index…).
+    Made,
+}
+
+/// Output folders waymark fills itself (the search index).
+const MADE_FOLDERS: &[&str] = &["pagefind/"];
+
+/// Every output path must have one owner: a page, a content file, a theme
+/// file or a file waymark makes. Two of them would overwrite each other, so
+/// a content file could replace a script of the theme or a page another page.
+pub(crate) fn output_paths(site: &Site) -> Vec<Diagnostic> {
+    let mut owners: HashMap<&str, Owner> = HashMap::new();
+    let made = ["404.html", "sitemap.xml", "_headers"].into_iter().chain(site.tools.rules_json.iter().map(|(p, _)| p.as_str())).chain(site.out.generated.keys().map(String::as_str));
+    for path in made {
+        owners.insert(path, Owner::Made);
+    }
+    for f in &site.tools.static_files {
+        owners.insert(&f.out, Owner::Theme(&f.theme_path));
+    }
+    let page_paths: Vec<String> = site.pages().pages().map(|p| format!("{}index.html", p.url)).collect();
+    let claims = site.pages().pages().zip(&page_paths).map(|(p, path)| (path.as_str(), Owner::Page(p))).chain(site.src.assets.iter().map(|a| (a.rel.as_str(), Owner::Asset(a))));
+    let shown = |o: Owner| match o {
+        Owner::Page(p) => format!("`{}`", diag::display_path(p.src.path())),
+        Owner::Asset(a) => format!("`{}`", diag::display_path(&a.shown)),
+        Owner::Theme(t) => format!("the theme's `{t}`"),
+        Owner::Made => "a file waymark makes".to_owned(),
+    };
+    let mut diags = Vec::new();
+    for (path, owner) in claims {
+        let first = if MADE_FOLDERS.iter().any(|f| path.starts_with(f)) { Some(Owner::Made) } else { owners.get(path).copied() };
+        let Some(first) = first else {
+            owners.insert(path, owner);
+            continue;
+        };
+        diags.push(match (owner, first) {
+            (Owner::Page(p), Owner::Made) => Diagnostic::error(Code::DuplicatePath, format!("this page would be written to `/{}`, where waymark puts a page it makes", p.url)).at(&p.src, 0).with_help("rename the file"),
+            (Owner::Page(p), other) => Diagnostic::error(Code::DuplicatePath, format!("this page and {} would both be written to `/{}`", shown(other), p.url)).at(&p.src, 0).with_help("rename one of the files"),
+            (Owner::Asset(a), Owner::Made) => Diagnostic::error(Code::DuplicatePath, format!("this file would be written to `/{path}`, where waymark puts a file it makes")).in_file(&a.shown).with_help("rename the file or move it to another folder"),
+            (Owner::Asset(a), other) => Diagnostic::error(Code::DuplicatePath, format!("this file and {} would both be written to `/{path}`", shown(other)))
+                .in_file(&a.shown)
+                .with_help("rename the file or move it to another folder (a site changes a theme file by putting its own copy under themes/, not in the content folder)"),
+            _ => continue,
+        });
     }
     diags
 }

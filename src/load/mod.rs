@@ -14,15 +14,16 @@
 
 pub(crate) mod page;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub(crate) use page::{ChangeNote, Page, PageKind, parse_page};
 
+
 use crate::check::plain::WordsToAvoid;
 use crate::config::SiteConfig;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::glossary::Glossary;
 use crate::history::History;
 use crate::resources::Resources;
@@ -38,6 +39,8 @@ pub(crate) struct Asset {
     pub rel: String,
     /// Where it is on disk.
     pub path: PathBuf,
+    /// The path as the author knows it (`content/images/a.png`).
+    pub shown: PathBuf,
     /// Its contents, read while loading.
     pub bytes: Vec<u8>,
 }
@@ -108,8 +111,7 @@ pub(crate) struct Sources {
     /// Each content file's last commit date.
     pub history: History,
     /// Problems that belong to no single page's front matter: site.toml's
-    /// pages, the rules and data files, pages that failed to load, duplicate
-    /// output paths.
+    /// pages, the rules and data files, pages that failed to load.
     pub diags: Vec<Diagnostic>,
 }
 
@@ -195,7 +197,7 @@ fn load_content(config: &SiteConfig, drafts: bool) -> Result<(Pages, Vec<Asset>,
         match content_file(config, &rel) {
             ContentFile::Ignored | ContentFile::Data => {}
             ContentFile::Page => markdown_files.push((path.to_path_buf(), config.content.join(rel_path), rel)),
-            ContentFile::Asset => asset_files.push((rel, path.to_path_buf())),
+            ContentFile::Asset => asset_files.push((rel, path.to_path_buf(), config.content.join(rel_path))),
         }
     }
 
@@ -211,7 +213,7 @@ fn load_content(config: &SiteConfig, drafts: bool) -> Result<(Pages, Vec<Asset>,
         .collect();
     let assets = asset_files
         .into_par_iter()
-        .map(|(rel, path)| Ok(Asset { bytes: std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?, rel, path }))
+        .map(|(rel, path, shown)| Ok(Asset { bytes: std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?, rel, path, shown }))
         .collect::<Result<Vec<_>, Error>>()?;
     let mut pages = Vec::new();
     let mut left_out = HashSet::new();
@@ -230,9 +232,7 @@ fn load_content(config: &SiteConfig, drafts: bool) -> Result<(Pages, Vec<Asset>,
         }
     }
     link_sections(&mut pages);
-    let pages = Pages::new(pages, left_out);
-    diags.extend(check_output_paths(&pages));
-    Ok((pages, assets, diags))
+    Ok((Pages::new(pages, left_out), assets, diags))
 }
 
 /// A page's file read again (for `waymark serve`): its text, or None when it is gone.
@@ -281,22 +281,6 @@ fn link_sections(pages: &mut [PageState]) {
             dir = d.parent();
         }
     }
-}
-
-/// Two pages written to the same address.
-fn check_output_paths(pages: &Pages) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<&str, &Page> = BTreeMap::new();
-    let mut diags = Vec::new();
-    for p in pages.pages() {
-        if let Some(first) = seen.insert(&p.url, p) {
-            diags.push(
-                Diagnostic::error(Code::DuplicatePath, format!("this page and `{}` would both be written to `/{}`", crate::diag::display_path(first.src.path()), p.url))
-                    .at(&p.src, 0)
-                    .with_help("rename one of the files"),
-            );
-        }
-    }
-    diags
 }
 
 /// The `rel` → site address map used to resolve links between files.

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::context::{self, ContextKind, PageContextRoot, SiteContext, audience_ref, blank_context, group_by_stage, page_context};
 use crate::config::SiteConfig;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::history::History;
 use crate::load::{ChangeNote, Page, PageKind};
 use crate::markdown::Rendered;
@@ -162,12 +162,6 @@ pub(crate) fn render(input: &Input, sections: Option<&BTreeSet<PageId>>) -> File
         let s = &st.page;
         if let Some(html) = print_page(input, s, &st.body) {
             out.insert(format!("{}index.html", print_url(&s.url)), html);
-        }
-    }
-    for (path, file) in &mut out {
-        let url = path.strip_suffix("index.html").unwrap_or(path);
-        if let Some(p) = pages.pages().find(|p| p.url == url) {
-            *file = Err(Diagnostic::error(Code::DuplicatePath, format!("this page would be written to `/{url}`, where waymark puts a page it makes")).at(&p.src, 0).with_help("rename the file"));
         }
     }
     out

@@ -63,3 +63,24 @@ fn every_problem_is_reported_not_just_the_first() {
     assert!(err.contains("content/b.md:6:21: error[broken-fragment]: this page has no heading or anchor `#nope`"), "{err}");
     assert!(err.contains("error: 3 errors and 0 warnings found"), "{err}");
 }
+
+/// Issue 14, defect 1: a file in content/ at the hashed path of a theme
+/// script would have replaced "Exit this page" on every page.
+#[test]
+fn r14_a_content_file_cannot_replace_a_theme_file_or_a_made_one() {
+    let t = SiteTest::from_fixture("basic");
+    assert!(t.run(&["build"]).status.success());
+    let js = t.root().join("public/static/js");
+    let exit = std::fs::read_dir(&js).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).find(|n| n.starts_with("exit.")).unwrap();
+    let before = tree(&t.root().join("public"));
+    t.write(&format!("content/static/js/{exit}"), "alert(\"pwned\")\n");
+    t.write("content/sitemap.xml", "<urlset/>\n");
+    t.write("content/pagefind/pagefind.js", "alert(1)\n");
+    let out = t.run(&["build"]);
+    let err = stderr(&t, &out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("content/static/js/{exit}: error[duplicate-path]: this file and the theme's `static/js/exit.js` would both be written to `/static/js/{exit}`")), "{err}");
+    assert!(err.contains("content/sitemap.xml: error[duplicate-path]: this file would be written to `/sitemap.xml`, where waymark puts a file it makes"), "{err}");
+    assert!(err.contains("content/pagefind/pagefind.js: error[duplicate-path]"), "{err}");
+    assert_eq!(tree(&t.root().join("public")), before);
+}
