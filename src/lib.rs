@@ -4,22 +4,23 @@
 //! A build runs five stages, each a module with one entry, passing the site
 //! forward and never back (docs/architecture.md walks one page through them):
 //!
-//! 1. [`load`](crate::load) reads everything from the disk (site.toml, pages
+//! 1. `load` reads everything from the disk (site.toml, pages
 //!    and their front matter, assets, the rules and data files, the theme,
 //!    the git history); nothing after it touches the disk;
-//! 2. [`parse`](crate::parse) turns each page's Markdown into its body, with
+//! 2. `parse` turns each page's Markdown into its body, with
 //!    headings, links, function calls and text recorded;
-//! 3. [`render`](crate::render) puts bodies into the theme's templates and
+//! 3. `render` puts bodies into the theme's templates and
 //!    makes the pages made from pages, the sitemap and the search index;
 //! 4. [`check`] looks at the result (fragments, accessibility, plain
 //!    language, hygiene, links);
-//! 5. [`write`](crate::write) swaps the output folder into place.
+//! 5. `write` swaps the output folder into place.
 //!
-//! [`session`](crate::session) runs them, and decides what to redo after an
+//! `session` runs them, and decides what to redo after an
 //! edit for `waymark serve`. The library's public surface is what the
-//! command line and the tests use: [`site`] (build and check), [`rules`]
-//! (`waymark dates`, `waymark holidays`), [`serve`], [`new`], [`cli`] and
-//! [`diag`].
+//! command line and the tests use: [`build`], [`check()`] and
+//! [`check_with_links`] with their [`BuildOptions`] and [`Report`],
+//! [`Session`], [`rules`] (`waymark dates`, `waymark holidays`), [`serve`],
+//! [`new`], [`cli`] and [`diag`]. Everything else is private to the crate.
 
 pub mod diag;
 
@@ -61,12 +62,19 @@ impl From<Error> for Failure {
 pub(crate) mod load;
 pub(crate) mod parse;
 pub(crate) mod render;
-pub mod check;
+pub(crate) mod check;
 pub(crate) mod write;
 
 // What the stages share and how they are run.
 pub(crate) mod session;
-pub mod site;
+pub(crate) mod site;
+
+pub use session::{Session, Update};
+#[cfg(feature = "links")]
+pub use check::links::Options as LinkOptions;
+#[cfg(feature = "links")]
+pub use site::check_with_links;
+pub use site::{BuildOptions, Built, OutFile, Report, build, check, render_site, root_or_cwd};
 
 // Parts the stages use.
 pub(crate) mod calculator;

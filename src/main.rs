@@ -5,21 +5,21 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 use waymark::cli::{Cli, Command, Format, NewCommand};
+use waymark::Failure;
 use waymark::diag::{Diagnostic, Severity};
-use waymark::{Failure, site};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = site::root_or_cwd(cli.root.as_deref());
+    let root = waymark::root_or_cwd(cli.root.as_deref());
     let (result, format, strict) = match cli.command {
         Command::Build(a) => {
             let today = a.site.today.or_else(today);
-            let opts = site::BuildOptions { root, out: a.out, base_url: a.site.base_url, drafts: a.site.drafts, today };
-            (site::build(&opts).map(|r| summary("built", &r)), a.site.format, false)
+            let opts = waymark::BuildOptions { root, out: a.out, base_url: a.site.base_url, drafts: a.site.drafts, today };
+            (waymark::build(&opts).map(|r| summary("built", &r)), a.site.format, false)
         }
         Command::Check(a) => {
             let today = a.site.today.or_else(today);
-            let opts = site::BuildOptions { root, out: None, base_url: a.site.base_url.clone(), drafts: a.site.drafts, today };
+            let opts = waymark::BuildOptions { root, out: None, base_url: a.site.base_url.clone(), drafts: a.site.drafts, today };
             let report = check(&opts, &a).map(|r| {
                 if a.readability {
                     print_readability(&r);
@@ -94,18 +94,18 @@ fn main() -> ExitCode {
 
 /// `check`, with the link checker when waymark is built with it.
 #[cfg(feature = "links")]
-fn check(opts: &site::BuildOptions, a: &waymark::cli::CheckArgs) -> Result<site::Report, Failure> {
-    let links = waymark::check::links::Options { external: a.external, timeout: std::time::Duration::from_secs(a.timeout), cache_age: a.cache_age };
-    site::check_with_links(opts, &links)
+fn check(opts: &waymark::BuildOptions, a: &waymark::cli::CheckArgs) -> Result<waymark::Report, Failure> {
+    let links = waymark::LinkOptions { external: a.external, timeout: std::time::Duration::from_secs(a.timeout), cache_age: a.cache_age };
+    waymark::check_with_links(opts, &links)
 }
 
 /// `check` without the link checker (built with `--no-default-features`).
 #[cfg(not(feature = "links"))]
-fn check(opts: &site::BuildOptions, a: &waymark::cli::CheckArgs) -> Result<site::Report, Failure> {
+fn check(opts: &waymark::BuildOptions, a: &waymark::cli::CheckArgs) -> Result<waymark::Report, Failure> {
     if a.external {
         return Err(Failure::Error(waymark::Error::Usage("--external needs waymark built with the `links` feature (cargo build --features links)".into())));
     }
-    site::check(opts)
+    waymark::check(opts)
 }
 
 /// Today's date from the system clock (UTC), for review-date checks.
@@ -113,7 +113,7 @@ fn today() -> Option<time::Date> {
     Some(time::OffsetDateTime::now_utc().date())
 }
 
-fn print_readability(r: &site::Report) {
+fn print_readability(r: &waymark::Report) {
     println!("{:<52} {:>6} {:>6} {:>6} {:>5} {:>5}", "page (families and young people)", "words", "sent.", "ease", "grade", "age");
     for (path, m) in &r.readability {
         println!(
@@ -128,7 +128,7 @@ fn print_readability(r: &site::Report) {
     }
 }
 
-fn summary(verb: &str, r: &site::Report) -> (String, Vec<Diagnostic>) {
+fn summary(verb: &str, r: &waymark::Report) -> (String, Vec<Diagnostic>) {
     let what = if verb == "built" {
         format!("built {} pages ({} files) into {}", r.pages, r.files, r.out_dir.display())
     } else {
