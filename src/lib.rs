@@ -4,23 +4,23 @@
 //! A build runs five stages, each a module with one entry, passing the site
 //! forward and never back (docs/architecture.md walks one page through them):
 //!
-//! 1. `load` reads everything from the disk (site.toml, pages
-//!    and their front matter, assets, the rules and data files, the theme,
-//!    the git history); nothing after it touches the disk;
-//! 2. `parse` turns each page's Markdown into its body, with
-//!    headings, links, function calls and text recorded;
-//! 3. `render` puts bodies into the theme's templates and
-//!    makes the pages made from pages, the sitemap and the search index;
-//! 4. [`check`] looks at the result (fragments, accessibility, plain
-//!    language, hygiene, links);
+//! 1. `load` reads everything from the disk (site.toml, pages and their
+//!    front matter, assets, the rules and data files, the theme, the git
+//!    history); nothing after it touches the disk;
+//! 2. `parse` turns each page's Markdown into its body, with headings,
+//!    links, function calls and text recorded;
+//! 3. `render` puts bodies into the theme's templates and makes the pages
+//!    made from pages, the sitemap and the search index;
+//! 4. [`check`] looks at the result (fragments, output paths,
+//!    accessibility, plain language, hygiene, links);
 //! 5. `write` swaps the output folder into place.
 //!
-//! `session` runs them, and decides what to redo after an
-//! edit for `waymark serve`. The library's public surface is what the
-//! command line and the tests use: [`build`], [`check()`] and
-//! [`check_with_links`] with their [`BuildOptions`] and [`Report`],
-//! [`Session`], [`rules`] (`waymark dates`, `waymark holidays`), [`serve`],
-//! [`new`], [`cli`] and [`diag`]. Everything else is private to the crate.
+//! `session` runs them, and decides what to redo after an edit for
+//! `waymark serve`. The library's public surface is what the command line
+//! and the tests use: [`build`], [`check()`] and [`check_with_links`] with
+//! their [`BuildOptions`] and [`Report`], [`Session`], [`rules`]
+//! (`waymark dates`, `waymark holidays`), [`serve`], [`new`], [`cli`] and
+//! [`diag`]. Everything else is private to the crate.
 
 pub mod diag;
 
