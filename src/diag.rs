@@ -441,6 +441,17 @@ mod tests {
     }
 
     #[test]
+    fn docs_list_every_code_with_its_meaning() {
+        let docs = include_str!("../docs/diagnostics.md");
+        for code in Code::ALL {
+            let row = format!("| `{}` | {} |", code.as_str(), code.meaning());
+            assert!(docs.contains(&row), "docs/diagnostics.md has no row {row}");
+        }
+        let names: std::collections::HashSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names.len(), Code::ALL.len(), "two codes share a name");
+    }
+
+    #[test]
     fn suggestions_pick_the_nearest_name() {
         assert_eq!(suggest("titel", ["title", "summary", "stage"]), Some("title"));
         assert_eq!(suggest("zzz", ["title", "summary"]), None);
