@@ -222,22 +222,18 @@ impl SiteConfig {
                     .with_help("GOV.UK uses a neutral page such as https://www.bbc.co.uk/weather"),
             );
         }
-        let mut seen = std::collections::HashSet::new();
-        for a in &raw.audiences {
-            if !is_id(&a.id) {
-                diags.push(Diagnostic::error(Code::Config, format!("audience id `{}` must be lower-case letters, digits and hyphens", a.id)).at(&src, find_value(text, &a.id).unwrap_or(0)));
-            }
-            if !seen.insert(a.id.clone()) {
-                diags.push(Diagnostic::error(Code::Config, format!("audience `{}` is listed twice", a.id)).at(&src, find_value(text, &a.id).unwrap_or(0)));
-            }
-        }
-        let mut seen = std::collections::HashSet::new();
-        for s in &raw.stages {
-            if !is_id(&s.id) {
-                diags.push(Diagnostic::error(Code::Config, format!("stage id `{}` must be lower-case letters, digits and hyphens", s.id)).at(&src, find_value(text, &s.id).unwrap_or(0)));
-            }
-            if !seen.insert(s.id.clone()) {
-                diags.push(Diagnostic::error(Code::Config, format!("stage `{}` is listed twice", s.id)).at(&src, find_value(text, &s.id).unwrap_or(0)));
+        // Ids are used in addresses and front matter: each once, in a plain form.
+        let ids = [("audience", raw.audiences.iter().map(|a| a.id.as_str()).collect::<Vec<_>>()), ("stage", raw.stages.iter().map(|s| s.id.as_str()).collect())];
+        for (what, list) in ids {
+            let mut seen = std::collections::HashSet::new();
+            for id in list {
+                let at = find_value(text, id).unwrap_or(0);
+                if !is_id(id) {
+                    diags.push(Diagnostic::error(Code::Config, format!("{what} id `{id}` must be lower-case letters, digits and hyphens")).at(&src, at));
+                }
+                if !seen.insert(id) {
+                    diags.push(Diagnostic::error(Code::Config, format!("{what} `{id}` is listed twice")).at(&src, at));
+                }
             }
         }
         if !diags.is_empty() {
