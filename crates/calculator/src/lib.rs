@@ -341,6 +341,20 @@ mod tests {
     use super::*;
     use timescales::{EventDates, Imports, Rules, RulesDoc};
 
+    /// The browser's date words are a copy of the engine's (without `format!`,
+    /// which would add to the module's size): the same for every day of
+    /// several years, leap days and single-digit days included.
+    #[test]
+    fn date_words_match_the_engines() {
+        let mut d = Date::from_calendar_date(2023, time::Month::January, 1).unwrap();
+        let end = Date::from_calendar_date(2031, time::Month::January, 1).unwrap();
+        while d < end {
+            assert_eq!(iso(d), timescales::date::iso(d));
+            assert_eq!(long(d), timescales::date::long(d));
+            d = d.next_day().unwrap();
+        }
+    }
+
     const RULES: &str = r#"{"calendar":"s","calendars":{"s":{"holidays":"scotland"}},
         "events":{"m":{"label":"the meeting","plain":"the meeting"},"r":{"label":"registration","plain":"registration"}},
         "timescales":{"a":{"label":"the first","plain":"the first one","after":"r","within":"15 calendar days","source":"X"},
