@@ -14,12 +14,22 @@ use minijinja::{Environment, UndefinedBehavior};
 use crate::content::Page;
 use crate::diag::{Diagnostic, SourceMap};
 use crate::glossary::Glossary;
-use crate::markdown::{Calls, Fragment};
+use crate::markdown::{CallError, Calls, Fragment};
 use crate::rules::SiteRules;
 use crate::theme::Theme;
 
 /// The functions a page's Markdown may call.
 pub const FUNCTIONS: &[&str] = &["timescale", "timescale_source", "timescales_table", "glossary", "calculator", "resources", "resources_filter"];
+
+/// The partials (under `templates/partials/`) that page bodies are made
+/// with, by the Markdown renderer and the page functions: a change to one
+/// renders every page's Markdown again.
+pub const BODY_PARTIALS: &[&str] = &[
+    "alert.html",
+    "table.html",
+    "footnote.html",
+    "footnote-ref.html",
+];
 
 /// Evaluates function calls in Markdown.
 pub struct PageFunctions {
@@ -112,7 +122,7 @@ impl PageFunctions {
 }
 
 impl Calls for PageFunctions {
-    fn call(&self, page: &Page, expr: &str) -> Result<Fragment, String> {
+    fn call(&self, page: &Page, expr: &str) -> Result<Fragment, CallError> {
         let name: String = expr.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
         if !FUNCTIONS.contains(&name.as_str()) {
             let mut msg = format!("unknown function `{name}`");
@@ -121,7 +131,7 @@ impl Calls for PageFunctions {
             } else {
                 msg.push_str(&format!("; pages can call {}", FUNCTIONS.join(", ")));
             }
-            return Err(msg);
+            return Err(msg.into());
         }
         let compiled = self.env.compile_expression(expr).map_err(|e| format!("cannot read `{{{{ {expr} }}}}`: {}", e.detail().unwrap_or("syntax error")))?;
         let page_url = format!("{}{}", self.base_path, page.url);
@@ -228,6 +238,13 @@ impl Templates {
     pub fn render(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
         let tmpl = self.env.get_template(name).map_err(|e| template_diagnostic(&e, &self.shown))?;
         tmpl.render(ctx).map_err(|e| template_diagnostic(&e, &self.shown))
+    }
+
+    /// Renders `templates/partials/<name>` with a typed context (each partial
+    /// and its fields are listed in themes/default/README.md); errors name the
+    /// partial's file, line and column.
+    pub fn partial<S: serde::Serialize>(&self, name: &str, ctx: &S) -> Result<String, Diagnostic> {
+        self.render(&format!("partials/{name}"), &Value::from(minijinja::value::Serde(ctx)))
     }
 }
 

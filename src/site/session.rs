@@ -61,7 +61,7 @@ pub struct Session {
     theme: Theme,
     static_files: Vec<StaticFile>,
     asset_map: BTreeMap<String, String>,
-    templates: Option<Templates>,
+    templates: Option<Arc<Templates>>,
     functions: PageFunctions,
     linker: Option<Linker>,
     urls: HashMap<String, String>,
@@ -172,7 +172,7 @@ impl Session {
         let theme = Theme::load(&config)?;
         let (static_files, asset_map) = theme.static_files();
         let templates = match Templates::new(&theme, asset_map.clone(), &config.base_path) {
-            Ok(t) => Some(t),
+            Ok(t) => Some(Arc::new(t)),
             Err(mut d) => {
                 diags.append(&mut d);
                 None
@@ -498,16 +498,19 @@ impl Session {
 
     /// Parses the templates again and re-renders every page from its kept
     /// body. Ok(false): the theme's static files changed too (their hashed
-    /// names are in pages and calculators), so everything must be loaded.
+    /// names are in pages and calculators), or a partial that page bodies
+    /// are made with, so everything must be loaded.
     fn reload_templates(&mut self) -> Result<bool, Failure> {
         let theme = Theme::load(&self.config)?;
         let statics = |t: &Theme| t.files.iter().filter(|(k, _)| !k.starts_with("templates/")).map(|(k, v)| (k.clone(), v.bytes.clone())).collect::<Vec<_>>();
-        if statics(&theme) != statics(&self.theme) {
+        // The partials Markdown and page functions render are in every page body.
+        let partials = |t: &Theme| crate::render::BODY_PARTIALS.iter().map(|n| t.files.get(&format!("templates/partials/{n}")).map(|f| f.bytes.clone())).collect::<Vec<_>>();
+        if statics(&theme) != statics(&self.theme) || partials(&theme) != partials(&self.theme) {
             return Ok(false);
         }
         self.load_diags.retain(|d| d.code != "template");
         self.templates = match Templates::new(&theme, self.asset_map.clone(), &self.config.base_path) {
-            Ok(t) => Some(t),
+            Ok(t) => Some(Arc::new(t)),
             Err(d) => {
                 self.load_diags.extend(d);
                 None
@@ -524,7 +527,7 @@ impl Session {
     }
 
     fn render_markdown(&self, pages: &[usize]) -> Vec<Rendered> {
-        let resolver = Resolver { urls: &self.urls, drafts: &self.content.drafts, base_path: &self.config.base_path, glossary: self.linker.as_ref() };
+        let resolver = Resolver { urls: &self.urls, drafts: &self.content.drafts, base_path: &self.config.base_path, glossary: self.linker.as_ref(), templates: self.templates.as_deref() };
         pages.par_iter().map(|&i| markdown::render(&self.content.pages[i], &resolver, &self.functions)).collect()
     }
 
