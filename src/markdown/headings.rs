@@ -159,18 +159,18 @@ mod tests {
         let explicit = [Event::Start(Tag::Heading { level: HeadingLevel::H2, id: Some("plan".into()), classes: vec![], attrs: vec![] })];
         let mut h = Headings::new(&explicit);
         let (mut ids, mut diags) = (HashSet::new(), Vec::new());
-        let mut heading = |h: &mut Headings, text: &'static str, id: Option<&str>| {
-            h.start(HeadingLevel::H2, id, &page, page.body_start, &mut diags);
+        fn heading<'a>(h: &mut Headings<'a>, page: &Page, text: &'a str, id: Option<&str>, ids: &mut HashSet<String>, diags: &mut Vec<Diagnostic>) -> Done<'a> {
+            h.start(HeadingLevel::H2, id, page, page.body_start, diags);
             h.push(Event::Text(text.into()));
-            h.end(&Sites::default(), &mut ids, &page, &mut diags).unwrap()
-        };
-        let first = heading(&mut h, "Plan", None);
+            h.end(&Sites::default(), ids, page, diags).unwrap()
+        }
+        let first = heading(&mut h, &page, "Plan", None, &mut ids, &mut diags);
         assert_eq!(first.heading.id, "plan-2");
         let html: Vec<String> = first.events.iter().map(|e| if let Event::Html(s) = e { s.to_string() } else { String::new() }).collect();
         assert_eq!(html, ["<h2 id=\"plan-2\">", "", " <a class=\"wm-anchor\" href=\"#plan-2\" aria-label=\"Link to this section: Plan\">#</a></h2>\n"]);
-        assert_eq!(heading(&mut h, "The plan", Some("plan")).heading.id, "plan");
+        assert_eq!(heading(&mut h, &page, "The plan", Some("plan"), &mut ids, &mut diags).heading.id, "plan");
         assert!(diags.is_empty());
-        heading(&mut h, "Again", Some("plan"));
+        heading(&mut h, &page, "Again", Some("plan"), &mut ids, &mut diags);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "duplicate-id");
         h.start(HeadingLevel::H1, None, &page, page.body_start, &mut diags);
