@@ -76,6 +76,8 @@ pub struct Input<'a> {
     pub templates: &'a Templates,
     pub site: &'a SiteContext,
     pub resources: Option<&'a crate::resources::Resources>,
+    /// Page `i`'s body as one audience's view shows it.
+    pub view_body: &'a (dyn Fn(usize, &crate::resources::View) -> Rendered + Sync),
 }
 
 /// Output path → contents (or the template's error).
@@ -140,7 +142,9 @@ pub fn render(input: &Input, sections: Option<&BTreeSet<usize>>) -> Files {
                 continue;
             }
             for (id, label) in res.audiences() {
-                let mut page = page_context(config, content, input.history, p, r);
+                let view = crate::resources::View { audience: id.to_owned(), label: label.to_owned() };
+                let r = (input.view_body)(i, &view);
+                let mut page = page_context(config, content, input.history, p, &r);
                 if let Some(last) = page.breadcrumbs.last_mut() {
                     last.url = Some(page.url.clone());
                 }
@@ -149,7 +153,7 @@ pub fn render(input: &Input, sections: Option<&BTreeSet<usize>>) -> Files {
                 page.title = format!("{}: for {}", page.title, label.to_lowercase());
                 page.print_url = None;
                 let nav = page.nav.clone();
-                let html = render_with_nav(input, super::page_template(p.kind), page, nav).map(|h| crate::resources::view(&String::from_utf8_lossy(&h), id, label).into_bytes());
+                let html = render_with_nav(input, super::page_template(p.kind), page, nav);
                 out.insert(format!("{}{id}/index.html", p.url), html);
             }
         }

@@ -197,7 +197,7 @@ impl Session {
         let resources = read_data_file(&config, crate::resources::FILE)?.map(|(shown, text)| Resources::load(shown, text, &config, &content).map(Arc::new));
         let resources_failed = matches!(resources, Some(Err(_)));
         let resources = keep_data(resources, &mut diags);
-        let functions = PageFunctions::new(rules.clone(), glossary.clone(), calculator_assets, resources.clone()).with_base_path(&config.base_path);
+        let functions = PageFunctions::new(rules.clone(), glossary.clone(), calculator_assets, resources.clone(), templates.clone()).with_base_path(&config.base_path);
         let mut urls: HashMap<String, String> = content.pages.iter().map(|p| (p.rel.clone(), p.url.clone())).collect();
         for a in &content.assets {
             urls.insert(a.rel.clone(), a.rel.clone());
@@ -531,6 +531,13 @@ impl Session {
         pages.par_iter().map(|&i| markdown::render(&self.content.pages[i], &resolver, &self.functions)).collect()
     }
 
+    /// Page `i`'s body as one audience's view of it shows it (the resources
+    /// list with that audience's rows).
+    fn render_view(&self, i: usize, view: &crate::resources::View) -> Rendered {
+        let resolver = Resolver { urls: &self.urls, drafts: &self.content.drafts, base_path: &self.config.base_path, glossary: self.linker.as_ref(), templates: self.templates.as_deref() };
+        markdown::render(&self.content.pages[i], &resolver, &self.functions.in_view(view))
+    }
+
     /// Renders the HTML of `pages` and marks their outputs dirty.
     fn render_html(&mut self, pages: &[usize]) {
         let Some(templates) = &self.templates else {
@@ -575,6 +582,7 @@ impl Session {
             templates,
             site: &site,
             resources: self.resources.as_deref(),
+            view_body: &|i, view| self.render_view(i, view),
         };
         let new = super::generated::render(&input, sections);
         if sections.is_none() {
