@@ -52,6 +52,7 @@ pub mod history;
 pub mod html;
 pub mod markdown;
 pub mod render;
+pub mod print;
 pub mod resources;
 #[cfg(feature = "search")]
 pub mod search;

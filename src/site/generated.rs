@@ -202,7 +202,7 @@ fn print_page(input: &Input, section: &Page, r: &Rendered) -> Option<Result<Vec<
         last.url = Some(page.url.clone());
     }
     page.breadcrumbs.push(super::Crumb { title: "Print this section".into(), url: None });
-    page.content = prefix_ids(&r.html, "intro-");
+    page.content = crate::print::rewrite(&r.html, "intro-", false);
     page.kind = "print";
     page.url = url;
     page.toc = Vec::new();
@@ -215,29 +215,11 @@ fn print_page(input: &Input, section: &Page, r: &Rendered) -> Option<Result<Vec<
     for (n, child) in groups.iter().flat_map(|g| &g.pages).enumerate() {
         let Some(&ci) = by_url.get(&child.url) else { continue };
         let id = format!("page-{}", n + 1);
-        let html = shift_headings(&prefix_ids(&input.rendered[ci].html, &format!("{id}-")));
+        let html = crate::print::rewrite(&input.rendered[ci].html, &format!("{id}-"), true);
         page.chapters.push(Chapter { title: child.title.clone(), id, url: child.url.clone(), content: html });
     }
     page.groups = groups;
     Some(render_page(input, "print.html", page))
-}
-
-/// Prefixes every id, and every in-page reference to one.
-fn prefix_ids(html: &str, prefix: &str) -> String {
-    let mut out = html.to_owned();
-    for attr in [" id=\"", " href=\"#", " for=\"", " aria-labelledby=\"", " aria-describedby=\"", " aria-controls=\""] {
-        out = out.replace(attr, &format!("{attr}{prefix}"));
-    }
-    out
-}
-
-/// `<h2>` → `<h3>` … `<h5>` → `<h6>` (an `<h6>` stays).
-fn shift_headings(html: &str) -> String {
-    let mut out = html.to_owned();
-    for n in (2..=5).rev() {
-        out = out.replace(&format!("<h{n}"), &format!("<h{}", n + 1)).replace(&format!("</h{n}>"), &format!("</h{}>", n + 1));
-    }
-    out
 }
 
 /// The Atom 1.0 feed of the change notes (newest first). Its `updated` is
@@ -281,18 +263,4 @@ fn feed(config: &SiteConfig, history: &History, entries: &[(&Page, &crate::conte
     }
     o.push_str("</feed>\n");
     o
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn print_headings_shift_and_ids_are_prefixed() {
-        let html = "<h2 id=\"a\">A <a class=\"wm-anchor\" href=\"#a\">#</a></h2><h6 id=\"b\">B</h6><label for=\"d\">D</label>";
-        assert_eq!(
-            shift_headings(&prefix_ids(html, "page-1-")),
-            "<h3 id=\"page-1-a\">A <a class=\"wm-anchor\" href=\"#page-1-a\">#</a></h3><h6 id=\"page-1-b\">B</h6><label for=\"page-1-d\">D</label>"
-        );
-    }
 }
