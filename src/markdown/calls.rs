@@ -1,11 +1,12 @@
 //! Function calls in Markdown (`{{ timescale("first_core_group") }}`).
 //!
-//! Before the page is parsed, each call outside code is evaluated and
-//! replaced by a short placeholder (a private-use character pair around its
-//! number), so the Markdown parser never sees the call's own punctuation.
-//! [`OffsetMap`] maps offsets in that text back to the file, and
-//! [`Sites::splice`] puts each call's HTML in place of its placeholder after
-//! rendering.
+//! Before the page is parsed, each call is replaced by a short placeholder
+//! (a private-use character pair around its number), so the Markdown parser
+//! never sees the call's own punctuation. After the parse, placeholders that
+//! landed in code are put back as written (`{{` is literal there), and every
+//! other call is evaluated. [`OffsetMap`] maps offsets in the replaced text
+//! back to the file, and [`Sites::splice`] puts each call's HTML in place of
+//! its placeholder after rendering.
 
 use std::fmt::Write as _;
 
@@ -47,18 +48,33 @@ pub(super) struct Sites {
     sites: Vec<Site>,
 }
 
-/// The page text ready to parse.
+/// The page text ready to parse, with its calls not yet evaluated.
 #[derive(Debug)]
 pub(super) struct Prepared {
     /// The body with each call replaced by its placeholder.
     pub text: String,
     /// Offsets in `text` back to the file.
     pub map: OffsetMap,
-    /// What the calls produced.
+    /// Each call: offset of `{{` in the file, the expression, the call as written.
+    found: Vec<(usize, String, String)>,
+    /// Calls inside code were replaced too (see [`prepare`]): put them back
+    /// as they were written when they turn up in code.
+    restore_in_code: bool,
+}
+
+/// What the calls produced, and which ones were evaluated.
+#[derive(Debug)]
+pub(super) struct Evaluated {
     pub sites: Sites,
-    /// Every call as written between `{{` and `}}`.
+    /// Every call evaluated, as written between `{{` and `}}`.
     pub exprs: Vec<String>,
 }
+
+/// Characters that, inside `{{ … }}`, could change where the Markdown parser
+/// sees code (a backtick or line break) or a table cell, an HTML tag or a
+/// fence: with none of them a call is replaced before the one parse even
+/// where it turns out to be code, and put back there afterwards.
+const STRUCTURAL: &[char] = &['`', '\n', '\r', '|', '<', '>', '~'];
 
 /// Byte ranges of code spans and code blocks (where `{{` is literal).
 fn code_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
@@ -79,29 +95,26 @@ fn code_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
-/// Finds `{{ … }}` outside code, evaluates each, and returns the text with
-/// placeholders. Calls that fail are reported in `diags`.
-pub(super) fn prepare(page: &Page, calls: &dyn Calls, diags: &mut Vec<Diagnostic>) -> Prepared {
+/// Replaces each `{{ … }}` with a placeholder, leaving those that start in
+/// `code` as they are. None when `code` is not given and a call is one the
+/// parser could read differently (unclosed, or with [`STRUCTURAL`] characters).
+fn replace_calls(page: &Page, code: Option<&[std::ops::Range<usize>]>, diags: &mut Vec<Diagnostic>) -> Option<Prepared> {
     let body = page.body();
     let base = page.body_start;
-    if !body.contains("{{") {
-        // No calls: no need to know where the code is.
-        return Prepared { text: body.to_owned(), map: OffsetMap { segments: vec![(0, base)] }, sites: Sites::default(), exprs: Vec::new() };
-    }
-    let code = code_ranges(body);
-    let in_code = |i: usize| code.iter().any(|r| r.contains(&i));
+    let in_code = |i: usize| code.is_some_and(|c| c.iter().any(|r| r.contains(&i)));
     let mut out = String::with_capacity(body.len());
     let mut segments = vec![(0, base)];
-    let mut found_calls = Vec::new();
+    let mut found = Vec::new();
     let mut pos = 0;
-    while let Some(found) = body[pos..].find("{{") {
-        let start = pos + found;
+    while let Some(at) = body[pos..].find("{{") {
+        let start = pos + at;
         if in_code(start) {
             out.push_str(&body[pos..start + 2]);
             pos = start + 2;
             continue;
         }
         let Some(len) = body[start..].find("}}") else {
+            code?;
             diags.push(
                 Diagnostic::error("function", "`{{` is never closed with `}}`")
                     .at(&page.src, base + start)
@@ -110,34 +123,113 @@ pub(super) fn prepare(page: &Page, calls: &dyn Calls, diags: &mut Vec<Diagnostic
             break;
         };
         let end = start + len + 2;
-        let expr = body[start + 2..end - 2].trim();
+        let raw = &body[start..end];
+        if code.is_none() && raw.contains(STRUCTURAL) {
+            return None;
+        }
         out.push_str(&body[pos..start]);
-        let result = calls.call(page, expr);
-        let n = found_calls.len();
-        write!(out, "{PH_OPEN}{n}{PH_CLOSE}").expect("writing to a String");
+        write!(out, "{PH_OPEN}{}{PH_CLOSE}", found.len()).expect("writing to a String");
         segments.push((out.len(), base + end));
-        found_calls.push((base + start, result, expr.to_owned()));
+        found.push((base + start, raw[2..raw.len() - 2].trim().to_owned(), raw.to_owned()));
         pos = end;
     }
     out.push_str(&body[pos..]);
-    let mut sites = Vec::with_capacity(found_calls.len());
-    let mut exprs = Vec::with_capacity(found_calls.len());
-    for (offset, result, expr) in found_calls {
-        let fragment = match result {
-            Ok(f) => Some(f),
-            Err(CallError::Author(msg)) => {
-                diags.push(Diagnostic::error("function", msg).at(&page.src, offset));
-                None
-            }
-            Err(CallError::Template(d)) => {
-                diags.push(d);
-                None
-            }
-        };
-        sites.push(Site { fragment });
-        exprs.push(expr);
+    Some(Prepared { text: out, map: OffsetMap { segments }, found, restore_in_code: code.is_none() })
+}
+
+/// Finds the page's `{{ … }}` calls and replaces each with a placeholder,
+/// ready for the one parse. Usually every call is replaced, and
+/// [`Prepared::evaluate`] puts back the ones the parse finds in code; a page
+/// whose calls hold characters that could move code boundaries gets a first
+/// pass that finds its code (the only second parse left).
+pub(super) fn prepare(page: &Page, diags: &mut Vec<Diagnostic>) -> Prepared {
+    let body = page.body();
+    if !body.contains("{{") {
+        return Prepared { text: body.to_owned(), map: OffsetMap { segments: vec![(0, page.body_start)] }, found: Vec::new(), restore_in_code: false };
     }
-    Prepared { text: out, map: OffsetMap { segments }, sites: Sites { sites }, exprs }
+    if let Some(p) = replace_calls(page, None, diags) {
+        return p;
+    }
+    let code = code_ranges(body);
+    replace_calls(page, Some(&code), diags).expect("with code ranges every call is replaced")
+}
+
+impl Prepared {
+    /// Puts calls found in code back as written (in `events`, the parse of
+    /// [`Prepared::text`]), then evaluates every other call; failures are
+    /// reported in `diags`.
+    pub(super) fn evaluate(&self, events: &mut [(Event<'_>, std::ops::Range<usize>)], page: &Page, calls: &dyn Calls, diags: &mut Vec<Diagnostic>) -> Evaluated {
+        let mut literal = vec![false; self.found.len()];
+        if self.restore_in_code && !self.found.is_empty() {
+            let mut in_block = false;
+            for (ev, _) in events.iter_mut() {
+                let text = match ev {
+                    Event::Start(Tag::CodeBlock(kind)) => {
+                        in_block = true;
+                        match kind {
+                            pulldown_cmark::CodeBlockKind::Fenced(info) => Some(info),
+                            pulldown_cmark::CodeBlockKind::Indented => None,
+                        }
+                    }
+                    Event::End(TagEnd::CodeBlock) => {
+                        in_block = false;
+                        None
+                    }
+                    Event::Code(t) => Some(t),
+                    Event::Text(t) if in_block => Some(t),
+                    _ => None,
+                };
+                if let Some(t) = text
+                    && t.contains(PH_OPEN)
+                {
+                    *t = self.restore(t, &mut literal).into();
+                }
+            }
+        }
+        let mut sites = Vec::with_capacity(self.found.len());
+        let mut exprs = Vec::with_capacity(self.found.len());
+        for ((offset, expr, _), literal) in self.found.iter().zip(literal) {
+            if literal {
+                sites.push(Site { fragment: None });
+                continue;
+            }
+            let fragment = match calls.call(page, expr) {
+                Ok(f) => Some(f),
+                Err(CallError::Author(msg)) => {
+                    diags.push(Diagnostic::error("function", msg).at(&page.src, *offset));
+                    None
+                }
+                Err(CallError::Template(d)) => {
+                    diags.push(d);
+                    None
+                }
+            };
+            sites.push(Site { fragment });
+            exprs.push(expr.clone());
+        }
+        Evaluated { sites: Sites { sites }, exprs }
+    }
+
+    /// Text in code with each placeholder back as the call was written.
+    fn restore(&self, s: &str, literal: &mut [bool]) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(i) = rest.find(PH_OPEN) {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + PH_OPEN.len_utf8()..];
+            let j = after.find(PH_CLOSE).unwrap_or(after.len());
+            match after[..j].parse::<usize>().ok().filter(|&n| n < self.found.len()) {
+                Some(n) => {
+                    literal[n] = true;
+                    out.push_str(&self.found[n].2);
+                }
+                None => out.push_str(&rest[i..i + PH_OPEN.len_utf8() + j]),
+            }
+            rest = &after[(j + PH_CLOSE.len_utf8()).min(after.len())..];
+        }
+        out.push_str(rest);
+        out
+    }
 }
 
 impl Sites {
@@ -251,20 +343,38 @@ mod tests {
         }
     }
 
-    #[test]
-    fn calls_outside_code_become_placeholders_and_map_back() {
-        let page = super::super::tests::page("a {{ x() }} `{{ y }}` {{ bad() }}\n\n{{ block() }}\n");
+    fn run(body: &str) -> (Prepared, Evaluated, Vec<Diagnostic>) {
+        let page = super::super::tests::page(body);
         let mut diags = Vec::new();
-        let p = prepare(&page, &Words, &mut diags);
-        assert_eq!(p.exprs, ["x()", "bad()", "block()"]);
-        assert_eq!(strip_placeholders(&p.text), "a   `{{ y }}`  \n\n \n");
-        assert_eq!(p.sites.text_of(&p.text), "a 15 & 5 `{{ y }}` \n\n\n");
-        // The `b` of `bad()`'s placeholder maps to the file offset after `{{ x() }}`.
+        let p = prepare(&page, &mut diags);
+        let mut events: Vec<_> = Parser::new_ext(&p.text, super::super::options()).into_offset_iter().collect();
+        let e = p.evaluate(&mut events, &page, &Words, &mut diags);
+        (p, e, diags)
+    }
+
+    #[test]
+    fn calls_outside_code_are_evaluated_and_map_back() {
+        let (p, e, diags) = run("a {{ x() }} `{{ y }}` {{ bad() }}\n\n{{ block() }}\n\n    {{ z }}\n");
+        assert!(p.restore_in_code, "one parse: calls in code are put back afterwards");
+        assert_eq!(e.exprs, ["x()", "bad()", "block()"]);
+        assert_eq!(e.sites.text_of(p.text.lines().next().unwrap()), "a 15 & 5 `` ");
+        let page = super::super::tests::page("");
         let after_x = p.text.find(" `").unwrap();
         assert_eq!(p.map.original(after_x), page.body_start + "a {{ x() }}".len());
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].location().unwrap(), "content/a/b.md:4:23");
-        let spliced = p.sites.splice(&format!("<p>{}</p>\n", p.text.trim_end().replace("\n\n", "</p>\n<p>")));
-        assert_eq!(spliced, "<p>a <em>15 &amp; 5</em> `{{ y }}` </p>\n<div>b</div>\n");
+    }
+
+    #[test]
+    fn calls_that_could_move_code_get_a_pass_that_finds_the_code_first() {
+        // `{{` in code with its `}}` outside: replacing it first would join the two code spans.
+        let (p, e, diags) = run("`{{` and `}}` then {{ x() }}\n");
+        assert!(!p.restore_in_code);
+        assert_eq!(e.exprs, ["x()"]);
+        assert!(p.text.starts_with("`{{` and `}}` then \u{E000}0\u{E001}"), "{}", p.text);
+        assert!(diags.is_empty());
+        let (_, e, diags) = run("`{{` fine, {{ never closed\n");
+        assert!(e.exprs.is_empty());
+        assert_eq!(diags.iter().map(|d| d.location().unwrap()).collect::<Vec<_>>(), ["content/a/b.md:4:12"]);
     }
 }

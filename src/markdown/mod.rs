@@ -3,8 +3,9 @@
 //! one per concern, each in its own file:
 //!
 //! - [`calls`]: function calls such as `{{ timescale("first_core_group") }}`,
-//!   evaluated by the caller's [`Calls`] before the parse (each becomes a
-//!   placeholder) and spliced back in after rendering;
+//!   each a placeholder in the text parsed, evaluated by the caller's
+//!   [`Calls`] unless the parse puts it in code, and spliced back in after
+//!   rendering;
 //! - [`headings`]: stable unique ids and a visible anchor link;
 //! - [`alerts`]: GitHub-style alerts, through the theme's `partials/alert.html`;
 //! - [`tables`]: a scrollable region per table (`partials/table.html`) and
@@ -182,12 +183,14 @@ fn options() -> Options {
 /// Renders one page's body.
 pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Rendered {
     let mut r = Rendered::default();
-    let prepared = calls::prepare(page, calls, &mut r.diags);
-    let calls::Prepared { text, map, sites, exprs } = &prepared;
-    r.calls.clone_from(exprs);
+    let prepared = calls::prepare(page, &mut r.diags);
+    let map = &prepared.map;
     // The one parse. Smart punctuation splits text at quotes; merged, a term
     // such as “children’s hearing” is one piece of text again.
-    let events: Vec<_> = pulldown_cmark::TextMergeWithOffset::new(Parser::new_ext(text, options()).into_offset_iter()).collect();
+    let mut events: Vec<_> = pulldown_cmark::TextMergeWithOffset::new(Parser::new_ext(&prepared.text, options()).into_offset_iter()).collect();
+    let calls::Evaluated { sites, exprs } = prepared.evaluate(&mut events, page, calls, &mut r.diags);
+    let sites = &sites;
+    r.calls = exprs;
     let templates = resolver.templates;
     let mut headings = headings::Headings::new(events.iter().map(|(e, _)| e));
     let mut notes = footnotes::Footnotes::new(events.iter().map(|(e, _)| e));

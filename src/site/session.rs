@@ -990,6 +990,17 @@ mod tests {
     }
 
     #[test]
+    fn a_partial_that_makes_page_bodies_renders_the_markdown_again() {
+        let site = Site::new();
+        let mut s = Session::load(&site.opts).unwrap();
+        let t = site.write("themes/default/templates/partials/table.html", "<div class=\"local-table\">\n{{ content }}</div>\n");
+        let u = update(&mut s, &site, &[t]).unwrap();
+        assert!(u.full, "page bodies are made with it");
+        let cppm = u.files.iter().find(|f| f.path == "procedures/cppm/index.html").expect("the page with a table");
+        assert!(String::from_utf8_lossy(&cppm.bytes).contains("<div class=\"local-table\">\n<table>"));
+    }
+
+    #[test]
     fn pages_coming_and_going_load_everything() {
         let site = Site::new();
         let mut s = Session::load(&site.opts).unwrap();
