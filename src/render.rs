@@ -41,7 +41,7 @@ pub const BODY_PARTIALS: &[&str] = &[
 pub struct PageFunctions {
     env: Environment<'static>,
     /// The theme's templates (None when they failed to load: that is
-    /// reported, and calls then check their arguments but make no markup).
+    /// reported, and the built-in theme's partials are used meanwhile).
     templates: Option<Arc<Templates>>,
     /// The site's base path (`/` or `/sub/`): calls see their page's URL.
     base_path: String,
@@ -176,10 +176,8 @@ impl PageFunctions {
             format!("`{name}(…)` failed: {detail}")
         })?;
         if let Some(p) = value.downcast_object_ref::<Partial>() {
-            let html = match &self.templates {
-                Some(t) => t.render(&format!("partials/{}", p.name), &p.ctx).map_err(CallError::Template)?,
-                None => String::new(),
-            };
+            let templates = self.templates.as_deref().unwrap_or_else(|| Templates::builtin());
+            let html = templates.render(&format!("partials/{}", p.name), &p.ctx).map_err(CallError::Template)?;
             Ok(Fragment { html, block: true })
         } else if value.is_safe() {
             Ok(Fragment { html: value.to_string(), block: true })
@@ -299,6 +297,14 @@ impl Templates {
     pub fn render(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
         let tmpl = self.env.get_template(name).map_err(|e| template_diagnostic(&e, &self.shown))?;
         tmpl.render(ctx).map_err(|e| template_diagnostic(&e, &self.shown))
+    }
+
+    /// The built-in theme's templates, for page bodies when the site's own
+    /// failed to load (that is reported; the bodies are still made, so their
+    /// ids and links are checked as usual). Its partials need no assets.
+    pub fn builtin() -> &'static Templates {
+        static BUILTIN: std::sync::OnceLock<Templates> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| Templates::new(&Theme::builtin(), BTreeMap::new(), "/").expect("the built-in theme's templates parse"))
     }
 
     /// Renders `templates/partials/<name>` with a typed context (each partial

@@ -165,8 +165,8 @@ pub struct Resolver<'a> {
     /// Links the first use of each glossary term to its entry.
     pub glossary: Option<&'a crate::glossary::Linker>,
     /// The theme's partials for alerts, tables and footnotes (None when the
-    /// templates failed to load, which is reported: the content then stands
-    /// without its wrappers).
+    /// site's templates failed to load, which is reported: the built-in
+    /// theme's partials are used meanwhile).
     pub templates: Option<&'a crate::render::Templates>,
 }
 
@@ -191,7 +191,7 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
     let calls::Evaluated { sites, exprs } = prepared.evaluate(&mut events, page, calls, &mut r.diags);
     let sites = &sites;
     r.calls = exprs;
-    let templates = resolver.templates;
+    let templates = Some(resolver.templates.unwrap_or_else(|| crate::render::Templates::builtin()));
     let mut headings = headings::Headings::new(events.iter().map(|(e, _)| e));
     let mut notes = footnotes::Footnotes::new(events.iter().map(|(e, _)| e));
     let mut alerts = alerts::Alerts::default();

@@ -90,6 +90,6 @@ mod tests {
         let blocks: Vec<_> = r.blocks.iter().map(|b| (b.offset, b.text.as_str())).collect();
         assert_eq!(blocks, [(0, "A core group meets every week."), (47, "item")]);
         assert_eq!(r.strong, ["core  group"]);
-        assert_eq!(r.anchors, [AnchorText { offset: 25, text: "every week".into(), image: false }]);
+        assert_eq!(r.anchors, [AnchorText { offset: 24, text: "every week".into(), image: false }]);
     }
 }
