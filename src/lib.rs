@@ -51,8 +51,8 @@ pub mod glossary;
 pub mod history;
 pub mod html;
 pub mod markdown;
-pub mod render;
 pub mod print;
+pub mod render;
 pub mod resources;
 #[cfg(feature = "search")]
 pub mod search;
