@@ -95,7 +95,7 @@ fn resolve_link(dest: &str, page: &Page, resolver: &Resolver<'_>, offset: usize,
 /// Resolves `../x/y.md` against the folder of `from` (`a/b.md`); None above the root.
 /// `%20` and friends in hand-written links are decoded.
 pub fn normalise(from: &str, link: &str) -> Option<String> {
-    let link = percent_encoding::percent_decode_str(link).decode_utf8().map_or_else(|_| link.into(), |s| s);
+    let link = percent_encoding::percent_decode_str(link).decode_utf8().unwrap_or_else(|_| link.into());
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
     for seg in link.split('/') {
