@@ -14,7 +14,7 @@ const ID_ATTRS: &[&str] = &["id", "for", "aria-labelledby", "aria-describedby", 
 /// `html` with every id prefixed with `prefix` (and `href="#id"` links
 /// with it), and, if `shift`, `<h2>`…`<h5>` made `<h3>`…`<h6>` (an `<h6>` stays).
 pub fn rewrite(html: &str, prefix: &str, shift: bool) -> String {
-    let mut settings = RewriteStrSettings::new().append_element_content_handler(element!("*", |el| {
+    let mut settings = RewriteStrSettings::new().append_element_content_handler(element!("[id], [for], [aria-labelledby], [aria-describedby], [aria-controls], [href^='#']", |el| {
         prefix_ids(el, prefix);
         Ok(())
     }));
