@@ -40,15 +40,6 @@ pub struct OtherSource {
     pub note: Option<String>,
 }
 
-/// Capitalises the first letter (labels are written mid-sentence style).
-fn sentence_case(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
 /// The table's context: one row per timescale, in the order of the rules file.
 pub fn context(rules: &SiteRules) -> TimescalesContext {
     let q = |s: &str| smart_quotes(s);
@@ -57,8 +48,8 @@ pub fn context(rules: &SiteRules) -> TimescalesContext {
         .into_iter()
         .map(|row| TableRow {
             id: q(&format!("timescale-{}", row.id.replace('_', "-"))),
-            label: q(&sentence_case(&row.label)),
-            when: q(&sentence_case(&row.words)),
+            label: q(&crate::calculator::capitalise(&row.label)),
+            when: q(&crate::calculator::capitalise(&row.words)),
             note: row.note.as_deref().map(q),
             source: q(&row.source),
             others: row.other_sources.iter().map(|o| OtherSource { source: q(&o.source), figure: q(&o.figure), note: o.note.as_deref().map(q) }).collect(),
