@@ -290,6 +290,27 @@ mod tests {
     }
 
     #[test]
+    fn alerts_tables_and_footnotes_come_from_the_partials_in_one_pass() {
+        let r = render_body("## Who\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n> [!WARNING]\n> Careful[^n].\n\n> [!TIP]\n> `{{ literal }}`\n\n[^n]: A note.\n");
+        assert_eq!(
+            r.html,
+            "<h2 id=\"who\">Who <a class=\"wm-anchor\" href=\"#who\" aria-label=\"Link to this section: Who\">#</a></h2>\n\
+             <div class=\"wm-table-wrap\" role=\"region\" aria-label=\"Table: Who\" tabindex=\"0\">\n\
+             <table><thead><tr><th class=\"wm-align-left\">a</th><th class=\"wm-align-right\">b</th></tr></thead><tbody>\n\
+             <tr><td class=\"wm-align-left\">1</td><td class=\"wm-align-right\">2</td></tr>\n</tbody></table>\n</div>\n\
+             <div class=\"wm-warning\"><span class=\"wm-warning__icon\" aria-hidden=\"true\">!</span><div class=\"wm-warning__text\"><span class=\"wm-visually-hidden\">Warning: </span>\n\
+             <p>Careful<sup class=\"footnote-reference\" id=\"fnref-n\"><a href=\"#fn-n\"><span class=\"wm-visually-hidden\">Footnote </span>1</a></sup>.</p>\n</div></div>\n\
+             <div class=\"wm-inset\"><span class=\"wm-visually-hidden\">Tip: </span>\n<p><code>{{ literal }}</code></p>\n</div>\n\
+             <div class=\"footnote-definition\" id=\"fn-n\"><sup class=\"footnote-definition-label\">1</sup>\n<p>A note.</p>\n\
+             <a class=\"wm-footnote-back\" href=\"#fnref-n\">Back to text<span class=\"wm-visually-hidden\"> (footnote 1)</span></a>\n</div>\n"
+        );
+        assert!(r.calls.is_empty(), "a call in code is not one");
+        let mut ids: Vec<_> = r.ids.iter().map(String::as_str).collect();
+        ids.sort();
+        assert_eq!(ids, ["fn-n", "fnref-n", "who"]);
+    }
+
+    #[test]
     fn calls_are_spliced_inline_and_as_blocks() {
         let r = render_body("Due {{ t(\"a\") }} after.\n\n{{ block() }}\n\n`{{ code }}`\n");
         assert_eq!(r.html, "<p>Due words after.</p>\n<table></table>\n<p><code>{{ code }}</code></p>\n");
