@@ -11,8 +11,6 @@
 //! anywhere or stored. The URLs of the engine (content-hashed names) are in
 //! `data-` attributes on the calculator's `<section>`.
 
-use std::fmt::Write as _;
-
 use timescales::EventDates;
 
 use crate::render::smart_quotes;
@@ -41,12 +39,6 @@ pub struct Assets {
     pub wasm: String,
     /// The rules JSON ([`SiteRules::browser_json`]).
     pub rules: String,
-}
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("string");
-    out
 }
 
 /// "the first core group meeting" → "First core group meeting";
@@ -78,8 +70,69 @@ pub fn legend(event_words: &str) -> String {
     heading(&date_phrase(event_words))
 }
 
-/// Renders calculator `id` (family words if `plain`). Err is a message for the author.
-pub fn render(site: &SiteRules, assets: &Assets, id: &str, plain: bool) -> Result<String, String> {
+/// What `partials/calculator.html` gets. Text is ready to show (typographic
+/// quotes, capitals); the template escapes it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CalculatorContext {
+    /// The calculator's id in the rules file (`data-wm-calculator`).
+    pub id: String,
+    /// The prefix of every id the calculator's markup defines (`wm-calc-<id>`).
+    pub prefix: String,
+    /// Family words rather than practitioners' (`plain=true`).
+    pub plain: bool,
+    /// How many dates of a repeating timescale to show ([`SERIES`]).
+    pub series: u32,
+    /// The engine's URLs, for the script.
+    pub glue: String,
+    /// The WebAssembly module's URL.
+    pub wasm: String,
+    /// The rules JSON's URL.
+    pub rules: String,
+    /// The calculator's title.
+    pub title: String,
+    /// The worked example's events and dates, as a clause: "the strategy
+    /// meeting was on Wednesday 23 December 2026".
+    pub example: String,
+    /// One row per timescale the calculator shows, worked out for the example.
+    pub rows: Vec<CalculatorRow>,
+    /// One date to ask for per event.
+    pub events: Vec<CalculatorEvent>,
+    /// The submit button's words.
+    pub button: &'static str,
+}
+
+/// One timescale of a calculator, for the worked example.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CalculatorRow {
+    /// The timescale's id (`data-wm-timescale`).
+    pub timescale: String,
+    /// Its name as a row heading.
+    pub label: String,
+    /// The example's due dates, in words (more than one for a repeating timescale).
+    pub dates: Vec<String>,
+    /// The rule in words, as a sentence.
+    pub rule: String,
+    /// For an `earliest_of` timescale: which rule set the date, as a sentence.
+    pub set_by: Option<String>,
+    /// Where the rule comes from.
+    pub source: String,
+}
+
+/// One event whose date the calculator asks for.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CalculatorEvent {
+    /// The event's id (`data-wm-event`, and part of the fields' ids and names).
+    pub id: String,
+    /// The date's noun phrase, for error messages (`data-wm-name`).
+    pub name: String,
+    /// The event's own words (`data-wm-words`).
+    pub words: String,
+    /// The fieldset's legend.
+    pub legend: String,
+}
+
+/// The context of calculator `id` (family words if `plain`). Err is a message for the author.
+pub fn context(site: &SiteRules, assets: &Assets, id: &str, plain: bool) -> Result<CalculatorContext, String> {
     let rules = site.engine();
     let Some(calc) = rules.calculator(id) else {
         let known: Vec<&str> = rules.calculators().iter().map(|c| c.id.as_str()).collect();
@@ -90,17 +143,6 @@ pub fn render(site: &SiteRules, assets: &Assets, id: &str, plain: bool) -> Resul
         });
     };
     let event_words = |e: &str| rules.event(e).map(|e| if plain { e.plain.clone() } else { e.label.clone() }).unwrap_or_else(|| e.to_owned());
-    let q = |s: &str| esc(&smart_quotes(s));
-    let base = format!("wm-calc-{id}");
-    let mut h = String::new();
-    let _ = writeln!(
-        h,
-        "<section class=\"wm-calculator\" aria-labelledby=\"{base}-title\" data-wm-calculator=\"{id}\" data-wm-plain=\"{plain}\" data-wm-series=\"{SERIES}\" data-wm-glue=\"{}\" data-wm-wasm=\"{}\" data-wm-rules=\"{}\">",
-        esc(&assets.glue),
-        esc(&assets.wasm),
-        esc(&assets.rules)
-    );
-    let _ = writeln!(h, "<h3 class=\"wm-calculator__title\" id=\"{base}-title\">{}</h3>", q(&calc.title));
 
     // Without JavaScript: the rules in words and a worked example.
     let (example, events) = example_events(&calc.asks, &calc.same_day);
@@ -110,9 +152,7 @@ pub fn render(site: &SiteRules, assets: &Assets, id: &str, plain: bool) -> Resul
         .zip(&example)
         .map(|(e, d)| format!("{} was on {}", event_words(e), timescales::date::long(*d)))
         .collect();
-    h.push_str("<div class=\"wm-calculator__fallback\">\n");
-    let _ = writeln!(h, "<p>For example, if {}:</p>", q(&when.join(" and ")));
-    h.push_str("<dl class=\"wm-summary-list\">\n");
+    let mut rows = Vec::with_capacity(calc.shows.len());
     for tid in &calc.shows {
         let t = rules.timescale(tid).ok_or_else(|| format!("calculator `{id}` shows unknown timescale `{tid}`"))?;
         let label = if plain { &t.plain } else { &t.label };
@@ -127,71 +167,42 @@ pub fn render(site: &SiteRules, assets: &Assets, id: &str, plain: bool) -> Resul
             _ => None,
         };
         let words = site.describe(tid, plain)?;
-        let _ = writeln!(h, "<div class=\"wm-summary-list__row\" data-wm-timescale=\"{tid}\">");
-        let _ = writeln!(h, "<dt class=\"wm-summary-list__key\">{}</dt>", q(&heading(label)));
-        h.push_str("<dd class=\"wm-summary-list__value\">\n");
-        h.push_str(&dates_html(&dates.iter().map(|d| timescales::date::long(*d)).collect::<Vec<_>>()));
-        let _ = writeln!(h, "<p class=\"wm-calculator__rule\">{}.</p>", q(&capitalise(&words)));
-        if let Some(s) = set_by {
-            let _ = writeln!(h, "<p class=\"wm-calculator__rule\">{}</p>", q(&set_by_sentence(&s, plain)));
-        }
-        let _ = writeln!(h, "<p class=\"wm-calculator__source\">Source: {}</p>", q(&site.source(tid)?));
-        h.push_str("</dd>\n</div>\n");
+        rows.push(CalculatorRow {
+            timescale: tid.clone(),
+            label: smart_quotes(&heading(label)),
+            dates: dates.iter().map(|d| timescales::date::long(*d)).collect(),
+            rule: smart_quotes(&format!("{}.", capitalise(&words))),
+            set_by: set_by.map(|s| smart_quotes(&set_by_sentence(&s, plain))),
+            source: smart_quotes(&site.source(tid)?),
+        });
     }
-    h.push_str("</dl>\n");
-    h.push_str("<noscript><p class=\"wm-calculator__noscript\">To work out the dates for your own date, turn on JavaScript. The rules above say how each date is counted.</p></noscript>\n");
-    h.push_str("</div>\n");
-
-    // The form, shown by calculator.js once the engine has loaded.
-    let _ = writeln!(h, "<form class=\"wm-calculator__form\" id=\"{base}-form\" novalidate autocomplete=\"off\" hidden>");
-    let _ = writeln!(
-        h,
-        "<div class=\"wm-error-summary\" id=\"{base}-errors\" tabindex=\"-1\" hidden>\n<div role=\"alert\">\n<h4 class=\"wm-error-summary__title\">There is a problem</h4>\n<ul class=\"wm-error-summary__list\"></ul>\n</div>\n</div>"
-    );
-    for event in &calc.asks {
-        let f = format!("{base}-{event}");
-        let name = date_phrase(&event_words(event));
-        let _ = writeln!(h, "<div class=\"wm-form-group\" id=\"{f}-group\">");
-        let _ = writeln!(
-            h,
-            "<fieldset class=\"wm-fieldset\" role=\"group\" aria-describedby=\"{f}-hint\" data-wm-event=\"{event}\" data-wm-name=\"{}\" data-wm-words=\"{}\">",
-            esc(&smart_quotes(&name)),
-            esc(&event_words(event))
-        );
-        let _ = writeln!(h, "<legend class=\"wm-fieldset__legend\">{}</legend>", q(&legend(&event_words(event))));
-        let _ = writeln!(h, "<div class=\"wm-hint\" id=\"{f}-hint\">For example, 23 12 2026</div>");
-        let _ = writeln!(h, "<p class=\"wm-error-message\" id=\"{f}-error\" hidden></p>");
-        h.push_str("<div class=\"wm-date-input\">\n");
-        for (part, label, width) in [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)] {
-            let _ = writeln!(
-                h,
-                "<div class=\"wm-date-input__item\"><label class=\"wm-label\" for=\"{f}-{part}\">{label}</label><input class=\"wm-input wm-input--width-{width}\" id=\"{f}-{part}\" name=\"{event}-{part}\" type=\"text\" inputmode=\"numeric\" spellcheck=\"false\" data-wm-part=\"{part}\"></div>"
-            );
-        }
-        h.push_str("</div>\n</fieldset>\n</div>\n");
-    }
-    let button = if plain { "Work out the dates" } else { "Calculate dates" };
-    let _ = writeln!(h, "<button type=\"submit\" class=\"wm-button\">{button}</button>");
-    h.push_str("</form>\n");
-    let _ = writeln!(h, "<div class=\"wm-calculator__results\" id=\"{base}-results\" role=\"status\"></div>");
-    let _ = writeln!(h, "<button type=\"button\" class=\"wm-button wm-button--secondary wm-calculator__ics\" id=\"{base}-ics\" hidden>Add these dates to your calendar</button>");
-    h.push_str("</section>");
-    Ok(h)
+    let events = calc
+        .asks
+        .iter()
+        .map(|event| {
+            let words = event_words(event);
+            CalculatorEvent { id: event.clone(), name: smart_quotes(&date_phrase(&words)), legend: smart_quotes(&legend(&words)), words }
+        })
+        .collect();
+    Ok(CalculatorContext {
+        id: id.to_owned(),
+        prefix: format!("wm-calc-{id}"),
+        plain,
+        series: SERIES,
+        glue: assets.glue.clone(),
+        wasm: assets.wasm.clone(),
+        rules: assets.rules.clone(),
+        title: smart_quotes(&calc.title),
+        example: smart_quotes(&when.join(" and ")),
+        rows,
+        events,
+        button: if plain { "Work out the dates" } else { "Calculate dates" },
+    })
 }
 
 /// The sentence under an `earliest_of` date saying which rule set it.
 pub fn set_by_sentence(rule: &str, plain: bool) -> String {
     if plain { format!("This date comes from {rule}.") } else { format!("The earlier date is set by {rule}.") }
-}
-
-fn dates_html(dates: &[String]) -> String {
-    match dates {
-        [one] => format!("<p class=\"wm-calculator__date\">By {}</p>\n", esc(one)),
-        many => {
-            let items: String = many.iter().map(|d| format!("<li>By {}</li>", esc(d))).collect();
-            format!("<ul class=\"wm-calculator__dates\">{items}</ul>\n")
-        }
-    }
 }
 
 /// The worked example's dates: [`EXAMPLE_DATE`] for the first event asked,

@@ -62,32 +62,37 @@ impl Glossary {
         crate::markdown::slugify(term)
     }
 
-    /// The glossary as a description list, with an A–Z jump list.
-    pub fn to_html(&self) -> String {
-        use pulldown_cmark_escape::escape_html;
-        let mut out = String::from("<dl class=\"wm-glossary\">\n");
-        for e in &self.entries {
-            out.push_str("<dt id=\"");
-            escape_html(&mut out, &Self::anchor(&e.term)).expect("string");
-            out.push_str("\">");
-            escape_html(&mut out, &e.term).expect("string");
-            if let Some(a) = &e.abbr {
-                out.push_str(" (<abbr>");
-                escape_html(&mut out, a).expect("string");
-                out.push_str("</abbr>)");
-            }
-            out.push_str("</dt>\n<dd>");
-            escape_html(&mut out, &e.definition).expect("string");
-            if !e.also_called.is_empty() {
-                out.push_str(" <span class=\"wm-glossary__also\">Also called: ");
-                escape_html(&mut out, &e.also_called.join(", ")).expect("string");
-                out.push_str(".</span>");
-            }
-            out.push_str("</dd>\n");
-        }
-        out.push_str("</dl>\n");
-        out
+    /// What `partials/glossary.html` gets: the entries, in order.
+    pub fn context(&self) -> GlossaryContext {
+        let entries = self
+            .entries
+            .iter()
+            .map(|e| GlossaryEntry { id: Self::anchor(&e.term), term: e.term.clone(), abbr: e.abbr.clone(), definition: e.definition.clone(), also_called: e.also_called.clone() })
+            .collect();
+        GlossaryContext { entries }
     }
+}
+
+/// What `partials/glossary.html` gets.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GlossaryContext {
+    /// Every entry, in alphabetical order.
+    pub entries: Vec<GlossaryEntry>,
+}
+
+/// One entry of [`GlossaryContext`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GlossaryEntry {
+    /// The entry's id, where terms on other pages link to.
+    pub id: String,
+    /// The term.
+    pub term: String,
+    /// Its abbreviation.
+    pub abbr: Option<String>,
+    /// What it means.
+    pub definition: String,
+    /// Other names for it.
+    pub also_called: Vec<String>,
 }
 
 /// What the Markdown stage needs to link the first use of each glossary term

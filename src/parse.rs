@@ -30,8 +30,9 @@ pub(crate) struct Tools {
     pub static_files: Vec<StaticFile>,
     /// Static file path in the theme → its hashed output path.
     pub asset_map: BTreeMap<String, String>,
-    /// The theme's templates (None when they have problems: see `template_diags`).
-    pub templates: Option<Templates>,
+    /// The theme's templates (None when they have problems: see `template_diags`),
+    /// shared with the page functions and the Markdown renderer, which render partials.
+    pub templates: Option<Arc<Templates>>,
     /// The templates' problems.
     pub template_diags: Vec<Diagnostic>,
     /// The rules as the browser calculators read them (output path, JSON), when
@@ -46,9 +47,9 @@ pub(crate) struct Tools {
 }
 
 /// Compiles the theme's templates; their problems, if any, instead.
-pub(crate) fn templates(theme: &Theme, asset_map: &BTreeMap<String, String>, base_path: &str) -> (Option<Templates>, Vec<Diagnostic>) {
+pub(crate) fn templates(theme: &Theme, asset_map: &BTreeMap<String, String>, base_path: &str) -> (Option<Arc<Templates>>, Vec<Diagnostic>) {
     match Templates::new(theme, asset_map.clone(), base_path) {
-        Ok(t) => (Some(t), Vec::new()),
+        Ok(t) => (Some(Arc::new(t)), Vec::new()),
         Err(d) => (None, d),
     }
 }
@@ -76,7 +77,7 @@ pub(crate) fn parse(mut src: Sources) -> Site {
         rules: rules_json.as_ref().map(|(p, _)| format!("{}{p}", config.base_path)).unwrap_or_default(),
     };
     let glossary: Arc<Glossary> = src.glossary.get().cloned().unwrap_or_default();
-    let functions = PageFunctions::new(rules, glossary.clone(), calculator_assets, src.resources.get().cloned()).with_base_path(&config.base_path).with_failed_data(src.rules.failed(), src.resources.failed());
+    let functions = PageFunctions::new(rules, glossary.clone(), calculator_assets, src.resources.get().cloned(), templates.clone()).with_base_path(&config.base_path).with_failed_data(src.rules.failed(), src.resources.failed());
     let urls = crate::load::link_targets(&src.pages, &src.assets);
     let linker = src.pages.glossary_page().and_then(|id| {
         let p = &src.pages.get(id).page;
@@ -92,10 +93,20 @@ pub(crate) fn parse(mut src: Sources) -> Site {
     Site { src, tools, out: Default::default(), fragments: Vec::new(), checks: Vec::new() }
 }
 
+fn resolver<'a>(src: &'a Sources, tools: &'a Tools) -> Resolver<'a> {
+    Resolver { urls: &tools.urls, drafts: &src.pages.drafts, base_path: &src.config.base_path, glossary: tools.linker.as_ref(), templates: tools.templates.as_deref() }
+}
+
+/// A page's body as one audience's view of it shows it (the resources list
+/// with that audience's rows only), for the per-audience pages.
+pub(crate) fn view_body(src: &Sources, tools: &Tools, id: PageId, view: &crate::resources::View) -> Rendered {
+    markdown::render(&src.pages.get(id).page, &resolver(src, tools), &tools.functions.in_view(view))
+}
+
 /// The bodies of some pages, parsed again (for `waymark serve`), with their
 /// readability where the plain-language checks apply.
 pub(crate) fn bodies(src: &Sources, tools: &Tools, ids: &[PageId]) -> Vec<(Rendered, Option<Readability>)> {
-    let resolver = Resolver { urls: &tools.urls, drafts: &src.pages.drafts, base_path: &src.config.base_path, glossary: tools.linker.as_ref() };
+    let resolver = resolver(src, tools);
     let plain = &src.config.check.plain_audiences;
     ids.par_iter()
         .map(|&id| {

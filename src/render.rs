@@ -8,6 +8,7 @@
 
 mod context;
 mod generated;
+mod print;
 pub(crate) mod output;
 
 pub(crate) use context::CSP;
@@ -24,16 +25,35 @@ use minijinja::{Environment, UndefinedBehavior};
 use crate::load::Page;
 use crate::diag::{Code, Diagnostic, SourceMap};
 use crate::glossary::Glossary;
-use crate::markdown::{Calls, Fragment};
+use crate::markdown::{CallError, Calls, Fragment};
 use crate::rules::SiteRules;
 use crate::theme::Theme;
 
 /// The functions a page's Markdown may call.
 pub const FUNCTIONS: &[&str] = &["timescale", "timescale_source", "timescales_table", "glossary", "calculator", "resources", "resources_filter"];
 
-/// Evaluates function calls in Markdown.
+/// The partials (under `templates/partials/`) that page bodies are made
+/// with, by the Markdown renderer and the page functions: a change to one
+/// renders every page's Markdown again.
+pub const BODY_PARTIALS: &[&str] = &[
+    "alert.html",
+    "table.html",
+    "footnote.html",
+    "footnote-ref.html",
+    "calculator.html",
+    "glossary.html",
+    "timescales-table.html",
+    "resources.html",
+    "resources-filter.html",
+];
+
+/// Evaluates function calls in Markdown. Functions that make markup return
+/// a typed context, which the theme's partial for it renders.
 pub struct PageFunctions {
     env: Environment<'static>,
+    /// The theme's templates (None when they failed to load: that is
+    /// reported, and the built-in theme's partials are used meanwhile).
+    templates: Option<Arc<Templates>>,
     /// The site's base path (`/` or `/sub/`): calls see their page's URL.
     base_path: String,
     /// The rules file, or the resources list, exists but has problems: they
@@ -46,6 +66,20 @@ impl std::fmt::Debug for PageFunctions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("PageFunctions")
     }
+}
+
+/// A page function's result for a partial to render: `partials/<name>`
+/// with the context.
+#[derive(Debug)]
+struct Partial {
+    name: &'static str,
+    ctx: Value,
+}
+
+impl minijinja::value::Object for Partial {}
+
+fn partial<S: serde::Serialize>(name: &'static str, ctx: &S) -> Value {
+    Value::from_object(Partial { name, ctx: Value::from(minijinja::value::Serde(ctx)) })
 }
 
 fn need_rules(rules: &Option<Arc<SiteRules>>) -> Result<&SiteRules, minijinja::Error> {
@@ -65,10 +99,24 @@ fn author_error(msg: String) -> minijinja::Error {
     minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, msg)
 }
 
+/// The audience view a call is evaluated for (see [`PageFunctions::in_view`]).
+fn view_of(state: &minijinja::State) -> Option<crate::resources::View> {
+    let v = state.lookup("view").filter(|v| !v.is_none() && !v.is_undefined())?;
+    let get = |k: &str| v.get_attr(k).ok().map(|a| a.to_string());
+    Some(crate::resources::View { audience: get("audience")?, label: get("label")? })
+}
+
 impl PageFunctions {
     /// The functions, reading the site's rules and glossary; `calculators`
-    /// are the URLs a calculator's script loads (see [`crate::calculator`]).
-    pub fn new(rules: Option<Arc<SiteRules>>, glossary: Arc<Glossary>, calculators: crate::calculator::Assets, resources: Option<Arc<crate::resources::Resources>>) -> Self {
+    /// are the URLs a calculator's script loads (see [`crate::calculator`]);
+    /// `templates` render what they make.
+    pub fn new(
+        rules: Option<Arc<SiteRules>>,
+        glossary: Arc<Glossary>,
+        calculators: crate::calculator::Assets,
+        resources: Option<Arc<crate::resources::Resources>>,
+        templates: Option<Arc<Templates>>,
+    ) -> Self {
         let mut env = Environment::new();
         env.set_debug(true);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -87,38 +135,32 @@ impl PageFunctions {
         env.add_function("calculator", move |id: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
             let plain: Option<bool> = kwargs.get("plain")?;
             kwargs.assert_all_used()?;
-            crate::calculator::render(need_rules(&r)?, &calculators, &id, plain.unwrap_or(false))
-                .map(Value::from_safe_string)
-                .map_err(author_error)
+            let ctx = crate::calculator::context(need_rules(&r)?, &calculators, &id, plain.unwrap_or(false)).map_err(author_error)?;
+            Ok(partial("calculator.html", &ctx))
         });
         let r = rules;
         env.add_function("timescales_table", move || -> Result<Value, minijinja::Error> {
-            Ok(Value::from_safe_string(crate::timescale_table::html(need_rules(&r)?)))
+            Ok(partial("timescales-table.html", &crate::timescale_table::context(need_rules(&r)?)))
         });
         let res = resources.clone();
-        env.add_function("resources", move |group: String| -> Result<Value, minijinja::Error> {
+        env.add_function("resources", move |state: &minijinja::State, group: String| -> Result<Value, minijinja::Error> {
             let r = need_resources(&res)?;
             if !r.has_group(&group) {
                 let groups = r.groups();
                 let help = crate::diag::suggest_help(&group, groups.iter().copied(), &format!("the groups in {}", crate::resources::FILE));
                 return Err(author_error(format!("no resource is in the group `{group}`; {help}")));
             }
-            Ok(Value::from_safe_string(r.table(&group)))
+            Ok(partial("resources.html", &r.table(&group, view_of(state).as_ref())))
         });
         let res = resources;
         env.add_function("resources_filter", move |state: &minijinja::State| -> Result<Value, minijinja::Error> {
             let url = state.lookup("page_url").map(|v| v.to_string()).unwrap_or_default();
-            Ok(Value::from_safe_string(need_resources(&res)?.filter(&url)))
+            Ok(partial("resources-filter.html", &need_resources(&res)?.filter(&url, view_of(state).as_ref())))
         });
-        env.add_function("glossary", move || -> Result<Value, minijinja::Error> {
-            Ok(Value::from_safe_string(glossary.to_html()))
-        });
-        PageFunctions { env, base_path: String::new(), rules_failed: false, resources_failed: false }
+        env.add_function("glossary", move || -> Result<Value, minijinja::Error> { Ok(partial("glossary.html", &glossary.context())) });
+        PageFunctions { env, templates, base_path: String::new(), rules_failed: false, resources_failed: false }
     }
-}
 
-impl PageFunctions {
-    /// Sets the site's base path, which the URLs calls make start with.
     /// Calls that need a data file that failed to load give nothing (the
     /// file's own problems are reported instead of one per call).
     pub fn with_failed_data(mut self, rules: bool, resources: bool) -> Self {
@@ -127,14 +169,19 @@ impl PageFunctions {
         self
     }
 
+    /// Sets the site's base path, which the URLs calls make start with.
     pub fn with_base_path(mut self, base_path: &str) -> Self {
         base_path.clone_into(&mut self.base_path);
         self
     }
-}
 
-impl Calls for PageFunctions {
-    fn call(&self, page: &Page, expr: &str) -> Result<Fragment, String> {
+    /// The functions as they evaluate for one audience's view of a page
+    /// (the resources list shows only that audience's rows).
+    pub fn in_view<'a>(&'a self, view: &'a crate::resources::View) -> InView<'a> {
+        InView { functions: self, view }
+    }
+
+    fn eval(&self, page: &Page, expr: &str, view: Option<&crate::resources::View>) -> Result<Fragment, CallError> {
         let call = crate::parse::call::Call::parse(expr);
         if call.function.is_some_and(|f| f.needs_rules() && self.rules_failed || f.needs_resources() && self.resources_failed) {
             return Ok(Fragment { html: String::new(), block: false });
@@ -147,21 +194,44 @@ impl Calls for PageFunctions {
             } else {
                 msg.push_str(&format!("; pages can call {}", FUNCTIONS.join(", ")));
             }
-            return Err(msg);
+            return Err(msg.into());
         }
         let compiled = self.env.compile_expression(expr).map_err(|e| format!("cannot read `{{{{ {expr} }}}}`: {}", e.detail().unwrap_or("syntax error")))?;
         let page_url = format!("{}{}", self.base_path, page.url);
-        let value = compiled.eval(minijinja::context! { page_url }).map_err(|e| {
+        let value = compiled.eval(minijinja::context! { page_url, view => view.map(|v| Value::from(minijinja::value::Serde(v))) }).map_err(|e| {
             let detail = e.detail().map(str::to_owned).unwrap_or_else(|| e.kind().to_string());
             format!("`{name}(…)` failed: {detail}")
         })?;
-        if value.is_safe() {
+        if let Some(p) = value.downcast_object_ref::<Partial>() {
+            let templates = self.templates.as_deref().unwrap_or_else(|| Templates::builtin());
+            let html = templates.render(&format!("partials/{}", p.name), &p.ctx).map_err(CallError::Template)?;
+            Ok(Fragment { html, block: true })
+        } else if value.is_safe() {
             Ok(Fragment { html: value.to_string(), block: true })
         } else {
             let mut html = String::new();
             pulldown_cmark_escape::escape_html(&mut html, &smart_quotes(&value.to_string())).expect("string");
             Ok(Fragment { html, block: false })
         }
+    }
+}
+
+impl Calls for PageFunctions {
+    fn call(&self, page: &Page, expr: &str) -> Result<Fragment, CallError> {
+        self.eval(page, expr, None)
+    }
+}
+
+/// [`PageFunctions`] for one audience's view of a page.
+#[derive(Debug)]
+pub struct InView<'a> {
+    functions: &'a PageFunctions,
+    view: &'a crate::resources::View,
+}
+
+impl Calls for InView<'_> {
+    fn call(&self, page: &Page, expr: &str) -> Result<Fragment, CallError> {
+        self.functions.eval(page, expr, Some(self.view))
     }
 }
 
@@ -254,6 +324,21 @@ impl Templates {
     pub fn render(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
         let tmpl = self.env.get_template(name).map_err(|e| template_diagnostic(&e, &self.shown))?;
         tmpl.render(ctx).map_err(|e| template_diagnostic(&e, &self.shown))
+    }
+
+    /// The built-in theme's templates, for page bodies when the site's own
+    /// failed to load (that is reported; the bodies are still made, so their
+    /// ids and links are checked as usual). Its partials need no assets.
+    pub fn builtin() -> &'static Templates {
+        static BUILTIN: std::sync::OnceLock<Templates> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| Templates::new(&Theme::builtin(), BTreeMap::new(), "/").expect("the built-in theme's templates parse"))
+    }
+
+    /// Renders `templates/partials/<name>` with a typed context (each partial
+    /// and its fields are listed in themes/default/README.md); errors name the
+    /// partial's file, line and column.
+    pub fn partial<S: serde::Serialize>(&self, name: &str, ctx: &S) -> Result<String, Diagnostic> {
+        self.render(&format!("partials/{name}"), &Value::from(minijinja::value::Serde(ctx)))
     }
 }
 

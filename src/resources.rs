@@ -3,12 +3,15 @@
 //! function as a table per group, with `resources_filter()` giving the
 //! "Show resources for" links.
 //!
+//! Both render through theme partials (`partials/resources.html`,
+//! `partials/resources-filter.html`) from the contexts made here.
+//!
 //! Filtering by audience works without JavaScript: each audience has its own
 //! view of the page that shows the list (`<page>/<audience id>/`, made in
-//! `site/generated.rs` by [`view`]). With JavaScript, `js/resources.js`
-//! filters the rows in place and says how many are shown.
+//! `site/generated.rs` by rendering the page's Markdown again for a [`View`]).
+//! With JavaScript, `js/resources.js` filters the rows in place and says how
+//! many are shown.
 
-use pulldown_cmark_escape::escape_html;
 use serde::Deserialize;
 
 use crate::config::SiteConfig;
@@ -159,127 +162,111 @@ impl Resources {
         self.audiences.iter().filter(|(id, _)| self.entries.iter().any(|(e, ..)| e.audience.contains(id))).map(|(i, l)| (i.as_str(), l.as_str())).collect()
     }
 
-    /// A group's table. Each row carries its audiences, for the filters.
-    pub fn table(&self, group: &str) -> String {
-        let mut o = String::from(TABLE_START);
-        o.push_str("<table class=\"wm-table wm-resources__table\">\n");
-        o.push_str("<thead><tr><th scope=\"col\">Title</th><th scope=\"col\">What it is</th><th scope=\"col\">Who it is for</th></tr></thead>\n<tbody>\n");
-        for (e, link, see) in self.entries.iter().filter(|(e, ..)| e.group == group) {
-            o.push_str(ROW_START);
-            esc(&mut o, &e.audience.join(" "));
-            o.push_str("\"><td>");
-            match link {
-                Some(l) => {
-                    o.push_str("<a href=\"");
-                    esc(&mut o, &l.url);
-                    o.push_str("\">");
-                    esc(&mut o, &e.title);
-                    o.push_str("</a>");
-                }
-                None => esc(&mut o, &e.title),
-            }
-            if let Some(by) = &e.by {
-                o.push_str("<span class=\"wm-resources__by\">");
-                esc(&mut o, by);
-                o.push_str("</span>");
-            }
-            o.push_str("</td><td>");
-            esc(&mut o, &e.summary);
-            if !see.is_empty() {
-                o.push_str(" On this site: ");
-                for (k, l) in see.iter().enumerate() {
-                    if k > 0 {
-                        o.push_str(if k + 1 == see.len() { " and " } else { ", " });
-                    }
-                    o.push_str("<a href=\"");
-                    esc(&mut o, &l.url);
-                    o.push_str("\">");
-                    esc(&mut o, &l.text);
-                    o.push_str("</a>");
-                }
-                o.push('.');
-            }
-            o.push_str("</td><td>");
-            esc(&mut o, &e.who);
-            o.push_str("</td></tr>\n");
-        }
-        o.push_str("</tbody>\n</table>\n</div>\n");
-        o.push_str(EMPTY_NOTE);
-        o
+    /// What `partials/resources.html` gets for `group`; in an audience's
+    /// view, only that audience's rows.
+    pub fn table(&self, group: &str, view: Option<&View>) -> ResourcesContext {
+        let rows = self
+            .entries
+            .iter()
+            .filter(|(e, ..)| e.group == group && view.is_none_or(|v| e.audience.contains(&v.audience)))
+            .map(|(e, link, see)| ResourceRow {
+                audience: e.audience.clone(),
+                title: e.title.clone(),
+                url: link.as_ref().map(|l| l.url.clone()),
+                by: e.by.clone(),
+                summary: e.summary.clone(),
+                see: see.iter().map(|l| SeeLink { url: l.url.clone(), text: l.text.clone() }).collect(),
+                who: e.who.clone(),
+            })
+            .collect();
+        ResourcesContext { group: group.to_owned(), rows, view: view.cloned() }
     }
 
-    /// The "Show resources for" links: everyone, then one per audience, each
-    /// to its view of `page_url` (the page showing the list).
-    pub fn filter(&self, page_url: &str) -> String {
-        let mut o = String::from("<nav class=\"wm-resources-filter\" aria-labelledby=\"wm-resources-filter-label\" data-wm-resources-filter>\n");
-        o.push_str("<p class=\"wm-resources-filter__label\" id=\"wm-resources-filter-label\">Show resources for:</p>\n<ul class=\"wm-resources-filter__list\">\n");
-        // "Everyone" (the page itself, current until a view marks its own link), then each audience.
-        for (id, label) in std::iter::once(("", "Everyone")).chain(self.audiences()) {
-            o.push_str("<li><a class=\"wm-resources-filter__link\" href=\"");
-            esc(&mut o, &if id.is_empty() { page_url.to_owned() } else { format!("{page_url}{id}/") });
-            o.push_str("\" data-wm-audience=\"");
-            esc(&mut o, id);
-            o.push_str(if id.is_empty() { "\" aria-current=\"page\">" } else { "\">" });
-            esc(&mut o, label);
-            o.push_str("</a></li>\n");
-        }
-        o.push_str("</ul>\n</nav>\n<p class=\"wm-resources-filter__status\" role=\"status\" data-wm-resources-status></p>\n");
-        o
+    /// What `partials/resources-filter.html` gets: "Everyone", then one link
+    /// per audience, each to its view of `page_url` (the page showing the
+    /// list); the current one is the view's audience, or "Everyone".
+    pub fn filter(&self, page_url: &str, view: Option<&View>) -> FilterContext {
+        let current = view.map_or("", |v| v.audience.as_str());
+        let links = std::iter::once(("", "Everyone"))
+            .chain(self.audiences())
+            .map(|(id, label)| FilterLink {
+                url: if id.is_empty() { page_url.to_owned() } else { format!("{page_url}{id}/") },
+                audience: id.to_owned(),
+                label: label.to_owned(),
+                current: id == current,
+            })
+            .collect();
+        FilterContext { links }
     }
 }
 
-const TABLE_START: &str = "<div class=\"wm-table-wrap wm-resources\" data-wm-resources>\n";
-const ROW_START: &str = "<tr class=\"wm-resources__row\" data-wm-audience=\"";
-/// Follows every table: the script fills it in and shows it when a filter
-/// leaves the table empty.
-const EMPTY_NOTE: &str = "<p class=\"wm-resources__none\" hidden></p>\n";
-
-fn esc(o: &mut String, s: &str) {
-    escape_html(o, s).expect("string");
+/// An audience's view of the page showing the list (`<page>/<audience id>/`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct View {
+    /// The audience's id.
+    pub audience: String,
+    /// Its label ("Parents and carers").
+    pub label: String,
 }
 
-/// The page's HTML as it shows for one audience: rows for other audiences
-/// left out, a table left with none replaced by a line saying so, and the
-/// filter link for `audience` marked as the current one. `html` is a page
-/// that shows the list (its tables from [`Resources::table`]).
-pub fn view(html: &str, audience: &str, label: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find(TABLE_START) {
-        out.push_str(&rest[..start]);
-        let block = &rest[start..];
-        let end = block.find(EMPTY_NOTE).map_or(block.len(), |e| e + EMPTY_NOTE.len());
-        let (table, after) = block.split_at(end);
-        rest = after;
-        let mut kept = String::with_capacity(table.len());
-        let mut any = false;
-        let mut t = table;
-        while let Some(r) = t.find(ROW_START) {
-            kept.push_str(&t[..r]);
-            let row = &t[r..];
-            let row_end = row.find("</tr>\n").map_or(row.len(), |e| e + "</tr>\n".len());
-            let ids = &row[ROW_START.len()..];
-            let ids = &ids[..ids.find('"').unwrap_or(0)];
-            if ids.split(' ').any(|i| i == audience) {
-                kept.push_str(&row[..row_end]);
-                any = true;
-            }
-            t = &row[row_end..];
-        }
-        kept.push_str(t);
-        if any {
-            out.push_str(&kept);
-        } else {
-            out.push_str("<p class=\"wm-resources__none\">");
-            esc(&mut out, &format!("Nothing in this list is for {}.", label.to_lowercase()));
-            out.push_str("</p>\n");
-        }
-    }
-    out.push_str(rest);
-    // The current filter: this audience's link, not "Everyone".
-    let out = out.replace("data-wm-audience=\"\" aria-current=\"page\">", "data-wm-audience=\"\">");
-    let mark = format!("data-wm-audience=\"{audience}\">");
-    out.replacen(&mark, &format!("data-wm-audience=\"{audience}\" aria-current=\"page\">"), 1)
+/// What `partials/resources.html` gets.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ResourcesContext {
+    /// The group, as named in the call.
+    pub group: String,
+    /// Its resources, in the file's order (in a view, only the view's
+    /// audience's: possibly none).
+    pub rows: Vec<ResourceRow>,
+    /// The audience whose view this is, if it is one.
+    pub view: Option<View>,
+}
+
+/// One resource of [`ResourcesContext`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ResourceRow {
+    /// The audience ids it is for (the script filters on them).
+    pub audience: Vec<String>,
+    /// Its name.
+    pub title: String,
+    /// Where its title links, if anywhere.
+    pub url: Option<String>,
+    /// Who publishes it.
+    pub by: Option<String>,
+    /// What it is.
+    pub summary: String,
+    /// Pages of this site about it.
+    pub see: Vec<SeeLink>,
+    /// Who it is for, in words.
+    pub who: String,
+}
+
+/// A page of this site about a resource.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SeeLink {
+    /// Its URL.
+    pub url: String,
+    /// Its title.
+    pub text: String,
+}
+
+/// What `partials/resources-filter.html` gets.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FilterContext {
+    /// "Everyone" (audience ""), then each audience some resource is for.
+    pub links: Vec<FilterLink>,
+}
+
+/// One link of [`FilterContext`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FilterLink {
+    /// The view's URL.
+    pub url: String,
+    /// The audience id; empty for "Everyone".
+    pub audience: String,
+    /// What the link says.
+    pub label: String,
+    /// This is the page being shown.
+    pub current: bool,
 }
 
 #[cfg(test)]
@@ -311,18 +298,16 @@ mod tests {
     }
 
     #[test]
-    fn a_view_keeps_its_audience_rows_and_says_when_a_table_has_none() {
+    fn a_view_keeps_its_audience_rows_and_marks_its_filter_link() {
         let r = list();
-        let html = format!("<main>{}<h2>A</h2>{}<h2>B</h2>{}</main>", r.filter("/res/"), r.table("a"), r.table("b"));
-        let v = view(&html, "families", "Families");
-        assert!(v.contains(">Leaflet<") && !v.contains(">Guidance<") && !v.contains(">Toolkit<"), "{v}");
-        assert_eq!(v.matches("<table").count(), 1, "{v}");
-        assert!(v.contains("<h2>B</h2><p class=\"wm-resources__none\">Nothing in this list is for families.</p>"), "{v}");
-        assert!(v.contains("href=\"/res/families/\" data-wm-audience=\"families\" aria-current=\"page\">Families</a>"), "{v}");
-        assert!(!v.contains("data-wm-audience=\"\" aria-current"), "{v}");
+        let titles = |c: &ResourcesContext| c.rows.iter().map(|r| r.title.clone()).collect::<Vec<_>>();
+        assert_eq!(titles(&r.table("a", None)), ["Guidance", "Leaflet"]);
+        let families = View { audience: "families".into(), label: "Families".into() };
+        assert_eq!(titles(&r.table("a", Some(&families))), ["Leaflet"]);
+        assert!(r.table("b", Some(&families)).rows.is_empty());
+        let links = |v: Option<&View>| r.filter("/res/", v).links.iter().map(|l| (l.url.clone(), l.current)).collect::<Vec<_>>();
         // Only audiences some resource is for get a link.
-        assert!(!html.contains("Nobody"));
-        let all = view(&html, "pros", "Practitioners");
-        assert_eq!(all.matches("wm-resources__row").count(), 3);
+        assert_eq!(links(None), [("/res/".to_owned(), true), ("/res/pros/".to_owned(), false), ("/res/families/".to_owned(), false)]);
+        assert_eq!(links(Some(&families)), [("/res/".to_owned(), false), ("/res/pros/".to_owned(), false), ("/res/families/".to_owned(), true)]);
     }
 }

@@ -316,11 +316,14 @@ impl Session {
 
     /// Parses the templates again and re-renders every page from its kept
     /// body. Ok(false): the theme's static files changed too (their hashed
-    /// names are in pages and calculators), so everything must be loaded.
+    /// names are in pages and calculators), or a partial that page bodies
+    /// are made with, so everything must be loaded.
     fn reload_templates(&mut self) -> Result<bool, Failure> {
         let theme = Theme::load(self.site.config())?;
         let statics = |t: &Theme| t.files.iter().filter(|(k, _)| !k.starts_with("templates/")).map(|(k, v)| (k.clone(), v.bytes.clone())).collect::<Vec<_>>();
-        if statics(&theme) != statics(&self.site.src.theme) {
+        // The partials Markdown and page functions render are in every page body.
+        let partials = |t: &Theme| crate::render::BODY_PARTIALS.iter().map(|n| t.files.get(&format!("templates/partials/{n}")).map(|f| f.bytes.clone())).collect::<Vec<_>>();
+        if statics(&theme) != statics(&self.site.src.theme) || partials(&theme) != partials(&self.site.src.theme) {
             return Ok(false);
         }
         let (templates, diags) = parse::templates(&theme, &self.site.tools.asset_map, &self.site.config().base_path);
@@ -575,6 +578,17 @@ mod tests {
         std::fs::write(&png, bytes).unwrap();
         let u = update(&mut s, &site, &[png]).unwrap();
         assert_eq!(paths(&u), ["procedures/diagram.png"]);
+    }
+
+    #[test]
+    fn a_partial_that_makes_page_bodies_renders_the_markdown_again() {
+        let site = Site::new();
+        let mut s = Session::load(&site.opts).unwrap();
+        let t = site.write("themes/default/templates/partials/table.html", "<div class=\"local-table\">\n{{ content }}</div>\n");
+        let u = update(&mut s, &site, &[t]).unwrap();
+        assert!(u.full, "page bodies are made with it");
+        let cppm = u.files.iter().find(|f| f.path == "procedures/cppm/index.html").expect("the page with a table");
+        assert!(String::from_utf8_lossy(&cppm.bytes).contains("<div class=\"local-table\">\n<table>"));
     }
 
     #[test]

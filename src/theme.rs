@@ -43,8 +43,8 @@ pub struct StaticFile {
 }
 
 impl Theme {
-    /// The embedded default theme with the site's overrides applied.
-    pub fn load(config: &SiteConfig) -> Result<Theme, crate::Error> {
+    /// The embedded default theme as it is, without a site's overrides.
+    pub fn builtin() -> Theme {
         let mut files = BTreeMap::new();
         for (rel, bytes) in embedded::DEFAULT_THEME {
             files.insert(
@@ -52,6 +52,12 @@ impl Theme {
                 ThemeFile { bytes: bytes.to_vec(), shown: Path::new("themes/default").join(rel) },
             );
         }
+        Theme { files }
+    }
+
+    /// The embedded default theme with the site's overrides applied.
+    pub fn load(config: &SiteConfig) -> Result<Theme, crate::Error> {
+        let mut files = Theme::builtin().files;
         let dir = config.root.join("themes").join(&config.theme);
         if dir.is_dir() {
             for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {

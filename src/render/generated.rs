@@ -76,6 +76,8 @@ pub(crate) struct Input<'a> {
     pub templates: &'a Templates,
     pub site: &'a SiteContext,
     pub resources: Option<&'a crate::resources::Resources>,
+    /// Page `i`'s body as one audience's view shows it.
+    pub view_body: &'a (dyn Fn(PageId, &crate::resources::View) -> Rendered + Sync),
 }
 
 /// Output path → contents (or the template's error).
@@ -134,13 +136,15 @@ pub(crate) fn render(input: &Input, sections: Option<&BTreeSet<PageId>>) -> File
     // Each audience's view of a page with the resources filter, for readers
     // without JavaScript: the same page with only that audience's rows.
     if let Some(res) = input.resources {
-        for s in pages.states() {
+        for (page_id, s) in pages.iter() {
             let (p, r) = (&s.page, &s.body);
             if !context::calls(r, crate::parse::call::Function::ResourcesFilter) {
                 continue;
             }
             for (id, label) in res.audiences() {
-                let mut page = page_context(config, pages, input.history, p, r);
+                let view = crate::resources::View { audience: id.to_owned(), label: label.to_owned() };
+                let r = (input.view_body)(page_id, &view);
+                let mut page = page_context(config, pages, input.history, p, &r);
                 if let Some(last) = page.breadcrumbs.last_mut() {
                     last.url = Some(page.url.clone());
                 }
@@ -149,7 +153,7 @@ pub(crate) fn render(input: &Input, sections: Option<&BTreeSet<PageId>>) -> File
                 page.title = format!("{}: for {}", page.title, label.to_lowercase());
                 page.print_url = None;
                 let nav = page.nav.clone();
-                let html = render_with_nav(input, context::page_template(p.kind), page, nav).map(|h| crate::resources::view(&String::from_utf8_lossy(&h), id, label).into_bytes());
+                let html = render_with_nav(input, context::page_template(p.kind), page, nav);
                 out.insert(format!("{}{id}/index.html", p.url), html);
             }
         }
@@ -193,7 +197,7 @@ fn print_page(input: &Input, section: &Page, r: &Rendered) -> Option<Result<Vec<
         last.url = Some(page.url.clone());
     }
     page.breadcrumbs.push(context::Crumb { title: "Print this section".into(), url: None });
-    page.content = prefix_ids(&r.html, "intro-");
+    page.content = super::print::rewrite(&r.html, "intro-", false);
     page.kind = ContextKind::Print;
     page.url = url;
     page.toc = Vec::new();
@@ -206,29 +210,11 @@ fn print_page(input: &Input, section: &Page, r: &Rendered) -> Option<Result<Vec<
     for (n, child) in groups.iter().flat_map(|g| &g.pages).enumerate() {
         let Some(&ci) = by_url.get(&child.url) else { continue };
         let id = format!("page-{}", n + 1);
-        let html = shift_headings(&prefix_ids(&pages.get(ci).body.html, &format!("{id}-")));
+        let html = super::print::rewrite(&pages.get(ci).body.html, &format!("{id}-"), true);
         page.chapters.push(Chapter { title: child.title.clone(), id, url: child.url.clone(), content: html });
     }
     page.groups = groups;
     Some(render_page(input, "print.html", page))
-}
-
-/// Prefixes every id, and every in-page reference to one.
-fn prefix_ids(html: &str, prefix: &str) -> String {
-    let mut out = html.to_owned();
-    for attr in [" id=\"", " href=\"#", " for=\"", " aria-labelledby=\"", " aria-describedby=\"", " aria-controls=\""] {
-        out = out.replace(attr, &format!("{attr}{prefix}"));
-    }
-    out
-}
-
-/// `<h2>` → `<h3>` … `<h5>` → `<h6>` (an `<h6>` stays).
-fn shift_headings(html: &str) -> String {
-    let mut out = html.to_owned();
-    for n in (2..=5).rev() {
-        out = out.replace(&format!("<h{n}"), &format!("<h{}", n + 1)).replace(&format!("</h{n}>"), &format!("</h{}>", n + 1));
-    }
-    out
 }
 
 /// The Atom 1.0 feed of the change notes (newest first). Its `updated` is
@@ -272,18 +258,4 @@ fn feed(config: &SiteConfig, history: &History, entries: &[(&Page, &ChangeNote)]
     }
     o.push_str("</feed>\n");
     o
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn print_headings_shift_and_ids_are_prefixed() {
-        let html = "<h2 id=\"a\">A <a class=\"wm-anchor\" href=\"#a\">#</a></h2><h6 id=\"b\">B</h6><label for=\"d\">D</label>";
-        assert_eq!(
-            shift_headings(&prefix_ids(html, "page-1-")),
-            "<h3 id=\"page-1-a\">A <a class=\"wm-anchor\" href=\"#page-1-a\">#</a></h3><h6 id=\"page-1-b\">B</h6><label for=\"page-1-d\">D</label>"
-        );
-    }
 }

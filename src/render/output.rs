@@ -91,6 +91,7 @@ pub(crate) fn refresh_generated(site: &mut Site, sections: Option<&BTreeSet<Page
         templates,
         site: &site_ctx,
         resources: site.src.resources.get().map(|r| &**r),
+        view_body: &|id, view| crate::parse::view_body(&site.src, &site.tools, id, view),
     };
     let new = generated::render(&input, sections);
     let old = &mut site.out.generated;

@@ -11,6 +11,7 @@ mod links;
 mod reader;
 mod serve;
 mod shipped;
+mod theme;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
