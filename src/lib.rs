@@ -50,6 +50,7 @@ pub mod content;
 pub mod glossary;
 pub mod history;
 pub mod html;
+pub mod html_policy;
 pub mod markdown;
 pub mod render;
 pub mod resources;

@@ -276,6 +276,8 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
     let mut open_anchors: Vec<(usize, String, bool)> = Vec::new();
     let mut open_strong: Vec<String> = Vec::new();
     let mut in_code_block = false;
+    // The lines of the HTML block being read, with their offsets.
+    let mut html_block: Option<Vec<(CowStr<'_>, usize)>> = None;
     // Glossary linking: on unless the page opts out, never on the glossary itself.
     let linker = resolver.glossary.filter(|l| page.front.glossary && l.page_rel != page.rel);
     let mut glossary_off = false;
@@ -469,8 +471,16 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
                     format!("<sup class=\"footnote-reference\" id=\"{id}\"><a href=\"#fn-{slug}\"><span class=\"wm-visually-hidden\">Footnote </span>{n}</a></sup>").into(),
                 ));
             }
+            Event::Start(Tag::HtmlBlock) => html_block = Some(Vec::new()),
+            Event::Html(html) if html_block.is_some() => html_block.as_mut().expect("checked").push((html, offset)),
+            Event::End(TagEnd::HtmlBlock) => {
+                let pieces = html_block.take().unwrap_or_default();
+                events.push(Event::Start(Tag::HtmlBlock));
+                events.push(Event::Html(check_html(pieces, page, &mut r)));
+                events.push(Event::End(TagEnd::HtmlBlock));
+            }
             Event::Html(html) => {
-                events.push(Event::Html(check_html(html, page, offset, &mut r)));
+                events.push(Event::Html(check_html(vec![(html, offset)], page, &mut r)));
             }
             Event::Text(t) if linker.is_some() && !glossary_off && !in_code_block && open_anchors.is_empty() => {
                 let l = linker.expect("checked");
@@ -566,10 +576,18 @@ fn rewrite_inline<'a>(ev: Event<'a>, page: &Page, resolver: &Resolver<'_>, offse
             Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
         }
         Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-            let dest = resolve_link(&dest_url, page, resolver, offset, r).map_or(dest_url, CowStr::from);
+            let dest = match crate::html_policy::url_problem(&dest_url, crate::html_policy::UrlUse::Resource) {
+                Some(problem) => {
+                    r.diags.push(Diagnostic::error("unsafe-html", problem).at(&page.src, offset).with_help(
+                        "save the file into the content folder and use its path (e.g. `images/photo.png`), so readers' browsers never contact another site",
+                    ));
+                    CowStr::from("#")
+                }
+                None => resolve_link(&dest_url, page, resolver, offset, r).map_or(dest_url, CowStr::from),
+            };
             Event::Start(Tag::Image { link_type, dest_url: dest, title, id })
         }
-        Event::InlineHtml(html) => Event::InlineHtml(check_html(html, page, offset, r)),
+        Event::InlineHtml(html) => Event::InlineHtml(check_html(vec![(html, offset)], page, r)),
         Event::TaskListMarker(done) => Event::InlineHtml(
             if done {
                 "<span class=\"wm-task wm-task--done\" aria-hidden=\"true\">☑</span><span class=\"wm-visually-hidden\">Done: </span>"
@@ -586,8 +604,8 @@ fn rewrite_inline<'a>(ev: Event<'a>, page: &Page, resolver: &Resolver<'_>, offse
 /// Returns None to keep the destination as written.
 fn resolve_link(dest: &str, page: &Page, resolver: &Resolver<'_>, offset: usize, r: &mut Rendered) -> Option<String> {
     let lower = dest.trim_start().to_ascii_lowercase();
-    if lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("data:") {
-        r.diags.push(Diagnostic::error("unsafe-html", format!("links may not use `{}` addresses", &lower[..lower.find(':').unwrap_or(0) + 1])).at(&page.src, offset));
+    if let Some(problem) = crate::html_policy::url_problem(dest, crate::html_policy::UrlUse::Link) {
+        r.diags.push(Diagnostic::error("unsafe-html", problem).at(&page.src, offset));
         return Some("#".into());
     }
     if let Some(frag) = dest.strip_prefix('#') {
@@ -775,68 +793,32 @@ fn strip_tags(html: &str) -> String {
     out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
 }
 
-/// Tags content may use in raw HTML.
-const ALLOWED_TAGS: &[&str] = &[
-    "a", "abbr", "b", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div", "dl", "dt", "em",
-    "figcaption", "figure", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "q", "s", "samp", "small",
-    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u",
-    "ul", "var",
-];
-
-/// Checks raw HTML against the safe set; unsafe HTML is reported and shown as text.
-fn check_html<'a>(html: CowStr<'a>, page: &Page, offset: usize, r: &mut Rendered) -> CowStr<'a> {
-    let problems = html_problems(&html);
-    if problems.is_empty() {
-        for id in crate::html::ids(&html) {
-            r.ids.insert(id);
-        }
+/// Checks raw HTML against the policy (`crate::html_policy`); HTML with
+/// problems is reported and shown as text. `pieces` are the fragment's parts
+/// with their offsets in the source file (an HTML block comes line by line).
+fn check_html<'a>(pieces: Vec<(CowStr<'a>, usize)>, page: &Page, r: &mut Rendered) -> CowStr<'a> {
+    let html: CowStr<'a> = if pieces.len() == 1 { pieces[0].0.clone() } else { pieces.iter().map(|(p, _)| &**p).collect::<String>().into() };
+    let verdict = crate::html_policy::check(&html);
+    if verdict.problems.is_empty() {
+        r.ids.extend(verdict.ids);
         return html;
     }
-    for (at, msg) in problems {
-        r.diags.push(
-            Diagnostic::error("unsafe-html", msg)
-                .at(&page.src, offset + at)
-                .with_help("use Markdown instead; raw HTML is limited to simple formatting tags without scripts, styles or event handlers"),
-        );
+    for p in verdict.problems {
+        // The piece holding the problem, and the offset within it.
+        let mut start = 0;
+        let mut at = pieces.first().map_or(0, |(_, o)| *o) + p.offset;
+        for (piece, offset) in &pieces {
+            if p.offset < start + piece.len() {
+                at = offset + (p.offset - start);
+                break;
+            }
+            start += piece.len();
+        }
+        r.diags.push(Diagnostic::error("unsafe-html", p.message).at(&page.src, at).with_help(p.help));
     }
     let mut escaped = String::new();
     escape_html(&mut escaped, &html).expect("string");
     escaped.into()
-}
-
-/// Each problem as (byte offset in `html`, message).
-fn html_problems(html: &str) -> Vec<(usize, String)> {
-    use crate::html::Token;
-    let mut out = Vec::new();
-    for token in crate::html::tokenize(html) {
-        let tag = match token {
-            Token::Start(tag) => tag,
-            Token::End(offset, name) => {
-                if !ALLOWED_TAGS.contains(&name.as_str()) {
-                    out.push((offset, format!("the HTML tag `<{name}>` is not allowed in content")));
-                }
-                continue;
-            }
-            Token::Text(_) => continue,
-        };
-        if !ALLOWED_TAGS.contains(&tag.name.as_str()) {
-            out.push((tag.offset, format!("the HTML tag `<{}>` is not allowed in content", tag.name)));
-            continue;
-        }
-        for (name, value) in &tag.attrs {
-            if name.starts_with("on") {
-                out.push((tag.offset, format!("the event handler attribute `{name}` is not allowed in content")));
-            } else if name == "style" {
-                out.push((tag.offset, "inline `style` attributes are not allowed (the site's security policy blocks them)".to_owned()));
-            } else if matches!(name.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href") {
-                let v: String = value.to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
-                if v.starts_with("javascript:") || v.starts_with("vbscript:") || v.starts_with("data:") {
-                    out.push((tag.offset, format!("`{name}` may not use a `{}` address", &v[..v.find(':').unwrap_or(0) + 1])));
-                }
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -866,17 +848,20 @@ mod tests {
     }
 
     #[test]
-    fn unsafe_html_is_found() {
-        assert!(html_problems("<abbr title=\"x\">x</abbr> <!-- <script> -->").is_empty());
-        let p = html_problems("<p onclick=\"x()\">a</p><script>alert(1)</script><a href=\" JavaScript:x\">y</a><span style=\"color:red\">");
-        let msgs: Vec<_> = p.iter().map(|(_, m)| m.as_str()).collect();
-        assert_eq!(msgs, [
-            "the event handler attribute `onclick` is not allowed in content",
-            "the HTML tag `<script>` is not allowed in content",
-            "the HTML tag `<script>` is not allowed in content",
-            "`href` may not use a `javascript:` address",
-            "inline `style` attributes are not allowed (the site's security policy blocks them)",
+    fn raw_html_is_judged_a_whole_block_at_a_time() {
+        // An HTML block comes from the parser line by line; a tag split over
+        // lines is still one tag.
+        let r = render_body("<div\nonclick=\"x()\">a</div>\n\nText <span id=\"&#119;m-exit\">j</span>.\n\n![x](https://t.example/p.png) [y](&#106;avascript:x)\n");
+        let got: Vec<_> = r.diags.iter().map(|d| (d.location().unwrap(), d.message.as_str())).collect();
+        assert_eq!(got, [
+            ("content/a/b.md:4:1".to_owned(), "the event handler attribute `onclick` is not allowed in content"),
+            ("content/a/b.md:7:6".to_owned(), "the id `wm-exit` is reserved for the theme: ids starting with `wm-` are the theme's own"),
+            ("content/a/b.md:9:1".to_owned(), "images and media must come from this site, not another host (`https://t.example/p.png`)"),
+            ("content/a/b.md:9:31".to_owned(), "links may not use `javascript:` addresses (allowed: `http:`, `https:`, `mailto:`, `tel:`, or a relative address)"),
         ]);
+        assert!(!r.html.contains("<div"), "{}", r.html);
+        assert!(!r.html.contains("javascript"), "{}", r.html);
+        assert!(!r.html.contains("t.example"), "{}", r.html);
     }
 
     struct Echo;

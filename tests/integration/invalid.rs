@@ -38,6 +38,8 @@ invalid_case!(template_error);
 invalid_case!(bad_changes);
 invalid_case!(bad_resources);
 invalid_case!(unknown_resource_group);
+invalid_case!(unsafe_url_references);
+invalid_case!(tracking_html);
 
 #[test]
 fn an_invalid_edit_after_a_good_build_keeps_the_old_site() {
