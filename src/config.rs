@@ -39,6 +39,8 @@ struct RawConfig {
     stages: Vec<RawStage>,
     #[serde(default)]
     check: CheckConfig,
+    #[serde(default)]
+    allow_active_files: Vec<String>,
 }
 
 /// `[check]`: thresholds for `waymark check`.
@@ -179,6 +181,9 @@ pub struct SiteConfig {
     pub stages: Vec<Stage>,
     /// Thresholds for `waymark check`.
     pub check: CheckConfig,
+    /// Content paths published as they are although a browser would run
+    /// them (see `crate::file_policy`); a risk the site takes knowingly.
+    pub allow_active_files: Vec<String>,
 }
 
 impl SiteConfig {
@@ -238,6 +243,12 @@ impl SiteConfig {
                 diags.push(Diagnostic::error("config", format!("stage `{}` is listed twice", s.id)).at(&src, find_value(text, &s.id).unwrap_or(0)));
             }
         }
+        if let Err((pattern, why)) = crate::file_policy::Allowed::new(&raw.allow_active_files) {
+            diags.push(
+                Diagnostic::error("config", format!("`allow_active_files`: `{pattern}` is not a valid pattern ({why})"))
+                    .at(&src, find_value(text, &pattern).unwrap_or_else(|| at_key("allow_active_files"))),
+            );
+        }
         if !diags.is_empty() {
             return Err(diags);
         }
@@ -268,6 +279,7 @@ impl SiteConfig {
                 .collect(),
             stages: raw.stages.into_iter().map(|s| Stage { id: s.id, label: s.label }).collect(),
             check: raw.check,
+            allow_active_files: raw.allow_active_files,
         })
     }
 

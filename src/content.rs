@@ -159,6 +159,10 @@ pub struct Content {
     pub by_rel: HashMap<String, usize>,
     /// Draft pages left out of this build (for clearer link messages).
     pub drafts: std::collections::HashSet<String>,
+    /// Files refused by the file policy (`crate::file_policy`): never
+    /// published, kept for the check that content never takes a path of
+    /// waymark's own.
+    pub refused: Vec<Asset>,
 }
 
 /// Files in `content/` that are data for functions, not pages or assets.
@@ -171,28 +175,46 @@ pub fn load(config: &SiteConfig, drafts: bool) -> Result<(Content, Vec<Diagnosti
     let mut diags = Vec::new();
     let mut pages = Vec::new();
     let mut assets = Vec::new();
+    let mut refused = Vec::new();
     let mut left_out = std::collections::HashSet::new();
     let mut markdown_files = Vec::new();
     let rules_abs = config.rules.as_ref().map(|r| config.root.join(r));
 
+    let allowed = crate::file_policy::Allowed::new(&config.allow_active_files).unwrap_or_default();
     let walker = walkdir::WalkDir::new(&dir).sort_by_file_name().follow_links(false);
     for entry in walker {
         let entry = entry.map_err(|e| crate::Error::Io {
             path: e.path().map_or_else(|| dir.clone(), Path::to_path_buf),
             source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")),
         })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let path = entry.path();
         let rel_path = path.strip_prefix(&dir).unwrap_or(path);
+        if !entry.file_type().is_file() {
+            // Links are never followed (they could reach outside the site);
+            // say so rather than drop them without a word.
+            if entry.file_type().is_symlink() {
+                diags.push(crate::file_policy::skipped(&config.content.join(rel_path), "it is a symbolic link, and links are not followed (copy the file or folder into the content folder instead)"));
+            } else if !entry.file_type().is_dir() {
+                diags.push(crate::file_policy::skipped(&config.content.join(rel_path), "it is not a regular file"));
+            }
+            continue;
+        }
         let rel = rel_path.to_string_lossy().replace('\\', "/");
         let name = entry.file_name().to_string_lossy();
         if name.starts_with('.') || rules_abs.as_deref() == Some(path) || DATA_FILES.contains(&rel.as_str()) || rel == config.check.words_to_avoid {
+            if name.starts_with('.') && name.to_ascii_lowercase().ends_with(".md") {
+                diags.push(
+                    crate::file_policy::skipped(&config.content.join(rel_path), "its name starts with `.`, so it is a hidden file, not a page")
+                        .with_help("give the page a name that starts with a letter or digit"),
+                );
+            }
             continue;
         }
         if path.extension().is_some_and(|e| e == "md") {
             markdown_files.push((path.to_path_buf(), config.content.join(rel_path), rel));
+        } else if let Some(d) = crate::file_policy::refuse(&allowed, &rel, &config.content.join(rel_path), path)? {
+            diags.push(d);
+            refused.push(Asset { rel, path: path.to_path_buf() });
         } else {
             assets.push(Asset { rel, path: path.to_path_buf() });
         }
@@ -224,7 +246,7 @@ pub fn load(config: &SiteConfig, drafts: bool) -> Result<(Content, Vec<Diagnosti
 
     link_sections(&mut pages);
     let by_rel = pages.iter().enumerate().map(|(i, p)| (p.rel.clone(), i)).collect();
-    let content = Content { pages, assets, by_rel, drafts: left_out };
+    let content = Content { pages, assets, by_rel, drafts: left_out, refused };
     diags.extend(check_output_paths(&content));
     Ok((content, diags))
 }

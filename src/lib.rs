@@ -51,6 +51,7 @@ pub mod glossary;
 pub mod history;
 pub mod html;
 pub mod html_policy;
+pub mod file_policy;
 pub mod markdown;
 pub mod render;
 pub mod resources;

@@ -629,6 +629,7 @@ impl Session {
             assets: Vec::new(),
             by_rel: subset.iter().enumerate().map(|(k, &i)| (self.content.pages[i].rel.clone(), k)).collect(),
             drafts: self.content.drafts.clone(),
+            refused: Vec::new(),
         };
         let rendered: Vec<Rendered> = subset.iter().map(|&i| self.rendered[i].clone()).collect();
         let outputs: Vec<Option<&str>> = subset.iter().map(|&i| self.html[i].as_ref().and_then(|h| h.as_deref().ok())).collect();
@@ -668,6 +669,7 @@ impl Session {
             }
         }
         diags.extend(self.generated.values().filter_map(|g| g.as_ref().err()).cloned());
+        diags.extend(crate::file_policy::collisions(self.content.assets.iter().chain(&self.content.refused).map(|a| (a.rel.as_str(), self.config.content.join(&a.rel))), &self.own_outputs()));
         let (errors, mut warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.severity == Severity::Error);
         if !errors.is_empty() {
             let mut all: Vec<Diagnostic> = errors.into_iter().chain(warnings).collect();
@@ -676,6 +678,28 @@ impl Session {
         }
         dedup_sort(&mut warnings);
         Ok(warnings)
+    }
+
+    /// The output paths waymark writes itself (everything but the content
+    /// folder's files), each with what it is, for the collision check.
+    fn own_outputs(&self) -> BTreeMap<String, String> {
+        let mut own = BTreeMap::new();
+        for p in &self.content.pages {
+            own.insert(format!("{}index.html", p.url), format!("the page `{}`", crate::diag::display_path(p.src.path())));
+        }
+        for (name, out) in &self.asset_map {
+            own.insert(out.clone(), format!("the theme's `static/{name}`"));
+        }
+        if let Some((path, _)) = &self.rules_json {
+            own.insert(path.clone(), "the rules for the calculators".to_owned());
+        }
+        for path in self.generated.keys() {
+            own.insert(path.clone(), if path.ends_with(".html") { "a page waymark makes" } else { "a file waymark makes" }.to_owned());
+        }
+        for path in ["404.html", "sitemap.xml", "_headers"] {
+            own.insert(path.to_owned(), format!("waymark's `{path}`"));
+        }
+        own
     }
 
     /// Every output file (unsorted). Call only when [`Session::problems`] is Ok.

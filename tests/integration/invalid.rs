@@ -40,6 +40,8 @@ invalid_case!(bad_resources);
 invalid_case!(unknown_resource_group);
 invalid_case!(unsafe_url_references);
 invalid_case!(tracking_html);
+invalid_case!(active_files);
+invalid_case!(output_collision);
 
 #[test]
 fn an_invalid_edit_after_a_good_build_keeps_the_old_site() {

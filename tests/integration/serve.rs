@@ -245,7 +245,10 @@ fn no_path_outside_the_site_can_be_read() {
     std::os::unix::fs::symlink(&secret, t.root().join("content/leak.txt")).expect("symlink");
     #[cfg(unix)]
     std::os::unix::fs::symlink(secret_dir.path(), t.root().join("content/leakdir")).expect("symlink");
+    // A `.wasm` in content is refused unless the site allows its path.
     t.write("content/procedures/module.wasm", "\0asm");
+    let toml = std::fs::read_to_string(t.root().join("site.toml")).expect("site.toml");
+    t.write("site.toml", &format!("allow_active_files = [\"procedures/module.wasm\"]\n{toml}"));
     let server = Server::start(&t);
 
     for target in [
