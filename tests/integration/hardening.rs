@@ -95,3 +95,17 @@ fn skipped_files_are_named_with_the_reason_and_fail_strict() {
     assert!(!t.root().join("public/passwd.txt").exists());
     assert!(!t.root().join("public/outside").exists());
 }
+
+#[test]
+fn dates_outside_years_1_to_9999_are_an_error() {
+    let t = SiteTest::from_fixture("basic");
+    t.write(
+        "far.yaml",
+        "calendar: plain\ncalendars:\n  plain:\n    weekend: [saturday, sunday]\nevents:\n  cppm: { label: the meeting, plain: the meeting }\ntimescales:\n  far:\n    label: far before\n    plain: far before\n    before: cppm\n    within: 99999 working days\n    source: [x]\n",
+    );
+    let rules = t.root().join("far.yaml");
+    let out = t.run(&["dates", "--rules", rules.to_str().unwrap(), "far", "0001-02-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(stderr(&t, &out), "error: the date is out of range (due dates must fall in the years 1 to 9999)\n");
+}
