@@ -211,6 +211,12 @@ pub fn load(config: &SiteConfig, drafts: bool) -> Result<(Content, Vec<Diagnosti
             continue;
         }
         if path.extension().is_some_and(|e| e == "md") {
+            if let Ok(m) = entry.metadata()
+                && m.len() > crate::file_policy::MAX_PAGE_BYTES
+            {
+                diags.push(crate::file_policy::too_large(&config.content.join(rel_path), m.len()));
+                continue;
+            }
             markdown_files.push((path.to_path_buf(), config.content.join(rel_path), rel));
         } else if let Some(d) = crate::file_policy::refuse(&allowed, &rel, &config.content.join(rel_path), path)? {
             diags.push(d);

@@ -157,6 +157,19 @@ pub fn markup_problem(text: &str) -> Option<(usize, String)> {
     None
 }
 
+/// The largest Markdown page waymark reads, in bytes (512 KiB, a hundred
+/// times the longest shipped page). Rendering and checking a page takes
+/// memory and time in proportion to its size, many times over; the limit
+/// keeps one file from starving a build or the preview.
+pub const MAX_PAGE_BYTES: u64 = 512 * 1024;
+
+/// The error for a page over [`MAX_PAGE_BYTES`].
+pub fn too_large(shown: &Path, len: u64) -> Diagnostic {
+    Diagnostic::error("page-too-large", format!("this page is {} KiB; pages may be at most {} KiB", len.div_ceil(1024), MAX_PAGE_BYTES / 1024))
+        .in_file(shown)
+        .with_help("split it into several pages (a section with a page for each part)")
+}
+
 /// A warning for a content entry that is not published.
 pub fn skipped(shown: &Path, why: &str) -> Diagnostic {
     Diagnostic::warning("skipped-file", format!("this is not published: {why}")).in_file(shown)

@@ -410,6 +410,10 @@ impl Session {
             if text == old.src.text() && !self.parse_errors.contains_key(&i) {
                 continue;
             }
+            // Over the size limit: a full load reports it (and reads nothing of it).
+            if text.len() as u64 > crate::file_policy::MAX_PAGE_BYTES {
+                return Ok(false);
+            }
             let shown = self.config.content.join(&old.rel);
             match crate::content::parse_page(&self.config, shown, old.rel.clone(), text) {
                 Err(d) => {

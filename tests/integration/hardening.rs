@@ -109,3 +109,29 @@ fn dates_outside_years_1_to_9999_are_an_error() {
     assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
     assert_eq!(stderr(&t, &out), "error: the date is out of range (due dates must fall in the years 1 to 9999)\n");
 }
+
+#[test]
+fn a_page_over_the_size_limit_is_refused_without_being_read() {
+    let t = SiteTest::from_fixture("basic");
+    let para = "The core group meets to review the plan, and [the register](../procedures/cppm.md) records it.\n\n";
+    let mut page = String::from("---\ntitle: Huge\naudience: [practitioners]\nsources: [x]\n---\n");
+    while page.len() <= 512 * 1024 {
+        page.push_str(para);
+    }
+    t.write("content/procedures/huge.md", &page);
+    let started = std::time::Instant::now();
+    let out = t.run(&["check"]);
+    let err = stderr(&t, &out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with("content/procedures/huge.md: error[page-too-large]: this page is 513 KiB; pages may be at most 512 KiB\n  = help: split it into several pages"),
+        "{err}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "refusing it took {:?}", started.elapsed());
+    // Just under the limit is built.
+    let mut page = page;
+    page.truncate(512 * 1024 - 200);
+    t.write("content/procedures/huge.md", &page);
+    let out = t.run(&["check"]);
+    assert!(!stderr(&t, &out).contains("page-too-large"), "{}", stderr(&t, &out));
+}
