@@ -220,10 +220,8 @@ fn judge(file: &str, node: &Handle, csp: &str) -> Result<(), String> {
                     return fail("a script that is not the theme's".into());
                 }
             }
-            "meta" if get("http-equiv").is_some() => {
-                if !get("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy")) || get("content") != Some(csp) {
-                    return fail("meta http-equiv that is not the site's policy".into());
-                }
+            "meta" if get("http-equiv").is_some() && (!get("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy")) || get("content") != Some(csp)) => {
+                return fail("meta http-equiv that is not the site's policy".into());
             }
             "form" if get("role") != Some("search") || !get("class").is_some_and(|c| c.starts_with("wm-")) => return fail("a form that is not the theme's search".into()),
             _ => {}

@@ -129,7 +129,6 @@ fn a_page_over_the_size_limit_is_refused_without_being_read() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "refusing it took {:?}", started.elapsed());
     // Just under the limit is built.
-    let mut page = page;
     page.truncate(512 * 1024 - 200);
     t.write("content/procedures/huge.md", &page);
     let out = t.run(&["check"]);
