@@ -357,6 +357,13 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
                     let title = placeholder_text(&title).trim().to_owned();
                     let id = match explicit {
                         Some(id) => {
+                            if id.starts_with(crate::html_policy::RESERVED_ID_PREFIX) {
+                                r.diags.push(
+                                    Diagnostic::error("unsafe-html", format!("the heading id `{id}` is reserved for the theme: ids starting with `{}` are the theme's own", crate::html_policy::RESERVED_ID_PREFIX))
+                                        .at(&page.src, h_off)
+                                        .with_help("choose an id that does not start with `wm-`"),
+                                );
+                            }
                             if r.ids.contains(&id) {
                                 r.diags.push(Diagnostic::error("duplicate-id", format!("the heading id `{id}` is used twice on this page")).at(&page.src, h_off));
                             }
@@ -851,13 +858,14 @@ mod tests {
     fn raw_html_is_judged_a_whole_block_at_a_time() {
         // An HTML block comes from the parser line by line; a tag split over
         // lines is still one tag.
-        let r = render_body("<div\nonclick=\"x()\">a</div>\n\nText <span id=\"&#119;m-exit\">j</span>.\n\n![x](https://t.example/p.png) [y](&#106;avascript:x)\n");
+        let r = render_body("<div\nonclick=\"x()\">a</div>\n\nText <span id=\"&#119;m-exit\">j</span>.\n\n![x](https://t.example/p.png) [y](&#106;avascript:x)\n\n## Exit {#wm-exit}\n");
         let got: Vec<_> = r.diags.iter().map(|d| (d.location().unwrap(), d.message.as_str())).collect();
         assert_eq!(got, [
             ("content/a/b.md:4:1".to_owned(), "the event handler attribute `onclick` is not allowed in content"),
             ("content/a/b.md:7:6".to_owned(), "the id `wm-exit` is reserved for the theme: ids starting with `wm-` are the theme's own"),
             ("content/a/b.md:9:1".to_owned(), "images and media must come from this site, not another host (`https://t.example/p.png`)"),
             ("content/a/b.md:9:31".to_owned(), "links may not use `javascript:` addresses (allowed: `http:`, `https:`, `mailto:`, `tel:`, or a relative address)"),
+            ("content/a/b.md:11:1".to_owned(), "the heading id `wm-exit` is reserved for the theme: ids starting with `wm-` are the theme's own"),
         ]);
         assert!(!r.html.contains("<div"), "{}", r.html);
         assert!(!r.html.contains("javascript"), "{}", r.html);
