@@ -26,6 +26,11 @@ pub const ACTIVE_EXTENSIONS: &[&str] =
 /// Extensions sniffed for script before they are published.
 pub const SNIFFED_EXTENSIONS: &[&str] = &["svg", "xml"];
 
+/// Whether a content file is read for script before it is published.
+pub fn is_sniffed(rel: &str) -> bool {
+    Path::new(rel).extension().is_some_and(|e| SNIFFED_EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str()))
+}
+
 /// Output paths the preview server or the search index own, as prefixes.
 pub const RESERVED_PREFIXES: &[&str] = &["pagefind/", "__waymark/"];
 
@@ -180,14 +185,16 @@ pub fn skipped(shown: &Path, why: &str) -> Diagnostic {
 pub fn collisions<'a>(assets: impl IntoIterator<Item = (&'a str, std::path::PathBuf)>, own: &std::collections::BTreeMap<String, String>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (rel, shown) in assets {
-        let what = own.get(rel).cloned().or_else(|| RESERVED_PREFIXES.iter().find(|p| rel.starts_with(**p)).map(|p| format!("the files under `/{p}`")));
-        if let Some(what) = what {
-            out.push(
-                Diagnostic::error("duplicate-path", format!("this file and {what} would both be written to `/{rel}`"))
-                    .in_file(shown)
-                    .with_help("rename or move the file; that path belongs to waymark"),
-            );
-        }
+        let dir = format!("{rel}/");
+        let message = if let Some(what) = own.get(rel).cloned().or_else(|| RESERVED_PREFIXES.iter().find(|p| rel.starts_with(**p)).map(|p| format!("the files under `/{p}`"))) {
+            format!("this file and {what} would both be written to `/{rel}`")
+        } else if let Some((_, what)) = own.range(dir.clone()..).next().filter(|(k, _)| k.starts_with(&dir)) {
+            // A file where waymark needs a folder.
+            format!("this file would be written to `/{rel}`, the folder where waymark writes {what}")
+        } else {
+            continue;
+        };
+        out.push(Diagnostic::error("duplicate-path", message).in_file(shown).with_help("rename or move the file; that path belongs to waymark"));
     }
     out
 }

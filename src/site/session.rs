@@ -358,7 +358,8 @@ impl Session {
                 return Change::Full;
             }
             if name.starts_with('.') {
-                return Change::None;
+                // A hidden page is reported (file_policy::skipped) by a full load.
+                return if name.to_ascii_lowercase().ends_with(".md") { Change::Full } else { Change::None };
             }
             if rel.ends_with(".md") {
                 let draft = self.content.drafts.contains(&rel);
@@ -370,7 +371,8 @@ impl Session {
                 };
             }
             return match (exists, self.content.assets.iter().any(|a| a.rel == rel)) {
-                (true, true) => Change::Asset(rel),
+                // A picture or data file is read for script again by a full load.
+                (true, true) if !crate::file_policy::is_sniffed(&rel) => Change::Asset(rel),
                 (false, false) => Change::None,
                 _ => Change::Full,
             };

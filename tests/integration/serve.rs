@@ -415,3 +415,17 @@ fn open_live_reload_streams_never_stop_pages_being_served() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn an_edit_that_puts_script_into_a_picture_is_refused() {
+    let t = SiteTest::from_fixture("basic");
+    let clean = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"><rect width=\"4\" height=\"4\"/></svg>\n";
+    t.write("content/procedures/chart.svg", clean);
+    let server = Server::start(&t);
+    assert_eq!(server.get("/procedures/chart.svg").body, clean);
+    let events = server.events();
+    t.write("content/procedures/chart.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>\n");
+    events.wait_for("errors", |d| d.contains("active-file") && d.contains("onload"));
+    // The last good picture is still the one served.
+    assert_eq!(server.get("/procedures/chart.svg").body, clean);
+}
