@@ -39,6 +39,8 @@ struct RawConfig {
     stages: Vec<RawStage>,
     #[serde(default)]
     check: CheckConfig,
+    #[serde(default)]
+    allow_active_files: Vec<String>,
 }
 
 /// `[check]`: thresholds for `waymark check`.
@@ -181,6 +183,9 @@ pub struct SiteConfig {
     pub check: CheckConfig,
     /// site.toml's text, for placing later findings (a page it names that does not exist).
     pub source: SourceMap,
+    /// Content paths published as they are although a browser would run
+    /// them (see `crate::file_policy`); a risk the site takes knowingly.
+    pub allow_active_files: Vec<String>,
 }
 
 impl SiteConfig {
@@ -236,6 +241,12 @@ impl SiteConfig {
                 }
             }
         }
+        if let Err((pattern, why)) = crate::file_policy::Allowed::new(&raw.allow_active_files) {
+            diags.push(
+                Diagnostic::error(Code::Config, format!("`allow_active_files`: `{pattern}` is not a valid pattern ({why})"))
+                    .at(&src, find_value(text, &pattern).unwrap_or_else(|| at_key("allow_active_files"))),
+            );
+        }
         if !diags.is_empty() {
             return Err(diags);
         }
@@ -267,6 +278,7 @@ impl SiteConfig {
             stages: raw.stages.into_iter().map(|s| Stage { id: s.id, label: s.label }).collect(),
             check: raw.check,
             source: src,
+            allow_active_files: raw.allow_active_files,
         })
     }
 

@@ -102,8 +102,14 @@ codes! {
     DuplicateId = "duplicate-id",
     /// A `#` heading in a page body (the title is the page's only level-1 heading).
     Heading = "heading",
-    /// Raw HTML that is not allowed (script, event handlers, styles, unsafe addresses).
+    /// Raw HTML or an address that is not allowed: a tag or attribute outside the allow-list, an address with another scheme, a picture from another host, a reserved `wm-` id.
     UnsafeHtml = "unsafe-html",
+    /// A content file a browser would run or open as a document (`.html`, `.js`, `.css`, an `.svg` with script…), which is not published.
+    ActiveFile = "active-file",
+    /// A file of the content folder that is not published: a symbolic link, a hidden `.md` file (a warning).
+    SkippedFile = "skipped-file",
+    /// A page over the size limit (512 KiB).
+    PageTooLarge = "page-too-large",
     /// A file that could not be read while checking.
     Io = "io",
     /// An image without alt text.

@@ -1,6 +1,7 @@
-//! A small HTML tokenizer, shared by the two places that read HTML:
-//! the raw-HTML policy for Markdown (`markdown.rs`) and the accessibility
-//! lint of whole pages (`check/a11y.rs`). It reads start tags with their
+//! A small HTML tokenizer for the accessibility lint of whole pages
+//! (`check/a11y.rs`) and the ids of HTML that functions produce. The
+//! raw-HTML security policy does not use it: `html_policy.rs` reads authors'
+//! HTML with a tokenizer that follows the HTML standard. It reads start tags with their
 //! attributes, end tags and text; comments, doctypes and the contents of
 //! `script` and `style` are skipped. It is not a full HTML parser: it reads
 //! HTML that waymark or an author wrote, to judge it, never to rewrite it.

@@ -173,6 +173,8 @@ impl Session {
             let rel = rel.to_string_lossy().replace('\\', "/");
             return match load::content_file(config, &rel) {
                 ContentFile::Data => Change::Full,
+                // A hidden page is reported (a skipped file) by a full load.
+                ContentFile::Ignored if rel.to_ascii_lowercase().ends_with(".md") => Change::Full,
                 ContentFile::Ignored => Change::None,
                 ContentFile::Page => {
                     let draft = pages.drafts.contains(&rel);
@@ -184,7 +186,8 @@ impl Session {
                     }
                 }
                 ContentFile::Asset => match (exists, assets.iter().position(|a| a.rel == rel)) {
-                    (true, Some(i)) => Change::Asset(i),
+                    // A picture or data file is read for script again by a full load.
+                    (true, Some(i)) if !crate::file_policy::is_sniffed(&rel) => Change::Asset(i),
                     (false, None) => Change::None,
                     _ => Change::Full,
                 },
@@ -219,6 +222,10 @@ impl Session {
             let config = &self.site.src.config;
             let old = self.site.src.pages.get(id);
             let Some(text) = load::read_page(config, &old.page.rel)? else { return Ok(false) };
+            // Over the size limit: a full load reports it (and reads nothing of it).
+            if text.len() as u64 > crate::file_policy::MAX_PAGE_BYTES {
+                return Ok(false);
+            }
             if text == old.page.src.text() && old.load_error.is_none() {
                 continue;
             }

@@ -27,7 +27,7 @@ pub(crate) mod hygiene;
 pub mod links;
 pub(crate) mod plain;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::SiteConfig;
 use crate::diag::{self, Code, Diagnostic};
@@ -138,58 +138,59 @@ pub(crate) fn config_pages(config: &SiteConfig, pages: &Pages) -> Vec<Diagnostic
     diags
 }
 
-/// What writes a file of the output.
-#[derive(Debug, Clone, Copy)]
-enum Owner<'a> {
-    /// A page (its HTML).
-    Page(&'a crate::load::Page),
-    /// A file of the content folder, copied as it is (its path there).
-    Asset(&'a crate::load::Asset),
-    /// A static file of the theme (its path in the theme).
-    Theme(&'a str),
-    /// A file waymark makes (the 404 page, sitemap, feed, made pages, search index…).
-    Made,
-}
-
-/// Output folders waymark fills itself (the search index).
-const MADE_FOLDERS: &[&str] = &["pagefind/"];
-
 /// Every output path must have one owner: a page, a content file, a theme
 /// file or a file waymark makes. Two of them would overwrite each other, so
 /// a content file could replace a script of the theme or a page another page.
+/// Content files the file policy refused are looked at too (their author may
+/// allow them later).
 pub(crate) fn output_paths(site: &Site) -> Vec<Diagnostic> {
-    let mut owners: HashMap<&str, Owner> = HashMap::new();
-    let made = ["404.html", "sitemap.xml", "_headers"].into_iter().chain(site.tools.rules_json.iter().map(|(p, _)| p.as_str())).chain(site.out.generated.keys().map(String::as_str));
-    for path in made {
-        owners.insert(path, Owner::Made);
+    // What waymark writes itself, by output path.
+    let mut own: BTreeMap<String, String> = BTreeMap::new();
+    for path in ["404.html", "sitemap.xml", "_headers"] {
+        own.insert(path.to_owned(), format!("waymark's `{path}`"));
+    }
+    for path in site.out.generated.keys() {
+        own.insert(path.clone(), if path.ends_with(".html") { "a page waymark makes" } else { "a file waymark makes" }.to_owned());
+    }
+    if let Some((path, _)) = &site.tools.rules_json {
+        own.insert(path.clone(), "the rules for the calculators".to_owned());
     }
     for f in &site.tools.static_files {
-        owners.insert(&f.out, Owner::Theme(&f.theme_path));
+        own.insert(f.out.clone(), format!("the theme's `{}`", f.theme_path));
     }
-    let page_paths: Vec<String> = site.pages().pages().map(|p| format!("{}index.html", p.url)).collect();
-    let claims = site.pages().pages().zip(&page_paths).map(|(p, path)| (path.as_str(), Owner::Page(p))).chain(site.src.assets.iter().map(|a| (a.rel.as_str(), Owner::Asset(a))));
-    let shown = |o: Owner| match o {
-        Owner::Page(p) => format!("`{}`", diag::display_path(p.src.path())),
-        Owner::Asset(a) => format!("`{}`", diag::display_path(&a.shown)),
-        Owner::Theme(t) => format!("the theme's `{t}`"),
-        Owner::Made => "a file waymark makes".to_owned(),
-    };
     let mut diags = Vec::new();
-    for (path, owner) in claims {
-        let first = if MADE_FOLDERS.iter().any(|f| path.starts_with(f)) { Some(Owner::Made) } else { owners.get(path).copied() };
-        let Some(first) = first else {
-            owners.insert(path, owner);
+    // Pages: two at one address, or one where waymark puts a page it makes.
+    let mut pages_at: HashMap<String, &crate::load::Page> = HashMap::new();
+    for p in site.pages().pages() {
+        let path = format!("{}index.html", p.url);
+        if own.contains_key(&path) {
+            diags.push(Diagnostic::error(Code::DuplicatePath, format!("this page would be written to `/{}`, where waymark puts a page it makes", p.url)).at(&p.src, 0).with_help("rename the file"));
+        } else if let Some(first) = pages_at.get(&path) {
+            diags.push(
+                Diagnostic::error(Code::DuplicatePath, format!("this page and `{}` would both be written to `/{}`", diag::display_path(first.src.path()), p.url))
+                    .at(&p.src, 0)
+                    .with_help("rename one of the files"),
+            );
+        } else {
+            pages_at.insert(path, p);
+        }
+    }
+    for (path, p) in pages_at {
+        own.insert(path, format!("the page `{}`", diag::display_path(p.src.path())));
+    }
+    // Content files: on a path waymark writes, under a folder it fills, or
+    // where it needs a folder.
+    for a in site.src.assets.iter().chain(&site.src.refused) {
+        let rel = a.rel.as_str();
+        let dir = format!("{rel}/");
+        let message = if let Some(what) = own.get(rel).cloned().or_else(|| crate::file_policy::RESERVED_PREFIXES.iter().find(|p| rel.starts_with(**p)).map(|p| format!("the files under `/{p}`"))) {
+            format!("this file and {what} would both be written to `/{rel}`")
+        } else if let Some((_, what)) = own.range(dir.clone()..).next().filter(|(k, _)| k.starts_with(&dir)) {
+            format!("this file would be written to `/{rel}`, the folder where waymark writes {what}")
+        } else {
             continue;
         };
-        diags.push(match (owner, first) {
-            (Owner::Page(p), Owner::Made) => Diagnostic::error(Code::DuplicatePath, format!("this page would be written to `/{}`, where waymark puts a page it makes", p.url)).at(&p.src, 0).with_help("rename the file"),
-            (Owner::Page(p), other) => Diagnostic::error(Code::DuplicatePath, format!("this page and {} would both be written to `/{}`", shown(other), p.url)).at(&p.src, 0).with_help("rename one of the files"),
-            (Owner::Asset(a), Owner::Made) => Diagnostic::error(Code::DuplicatePath, format!("this file would be written to `/{path}`, where waymark puts a file it makes")).in_file(&a.shown).with_help("rename the file or move it to another folder"),
-            (Owner::Asset(a), other) => Diagnostic::error(Code::DuplicatePath, format!("this file and {} would both be written to `/{path}`", shown(other)))
-                .in_file(&a.shown)
-                .with_help("rename the file or move it to another folder (a site changes a theme file by putting its own copy under themes/, not in the content folder)"),
-            _ => continue,
-        });
+        diags.push(Diagnostic::error(Code::DuplicatePath, message).in_file(&a.shown).with_help("rename or move the file; that path belongs to waymark"));
     }
     diags
 }

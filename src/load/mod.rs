@@ -23,6 +23,7 @@ pub(crate) use page::{ChangeNote, Page, PageKind, parse_page};
 
 use crate::check::plain::WordsToAvoid;
 use crate::config::SiteConfig;
+use crate::file_policy;
 use crate::diag::Diagnostic;
 use crate::glossary::Glossary;
 use crate::history::History;
@@ -98,6 +99,9 @@ pub(crate) struct Sources {
     pub pages: Pages,
     /// Every other file of the content folder, with its bytes.
     pub assets: Vec<Asset>,
+    /// Files the content file policy refused ([`crate::file_policy`]): never
+    /// published, kept so that the output-path check still sees them.
+    pub refused: Vec<Asset>,
     /// The rules file (`rules` in site.toml).
     pub rules: DataFile<SiteRules>,
     /// `content/glossary.yaml`.
@@ -123,7 +127,7 @@ pub(crate) fn load(opts: &BuildOptions) -> Result<Sources, Failure> {
     if let Some(url) = &opts.base_url {
         config.set_base_url(url)?;
     }
-    let (pages, assets, mut diags) = load_content(&config, opts.drafts)?;
+    let Content { pages, assets, refused, mut diags } = load_content(&config, opts.drafts)?;
 
     let rules = match &config.rules {
         Some(rel) => match SiteRules::load(&config.root, rel) {
@@ -145,7 +149,7 @@ pub(crate) fn load(opts: &BuildOptions) -> Result<Sources, Failure> {
     let theme = Theme::load(&config)?;
     diags.extend(crate::check::config_pages(&config, &pages));
     let history = History::load(&config.root, &config.content);
-    Ok(Sources { opts: opts.clone(), config, pages, assets, rules, glossary, words, resources, theme, history, diags })
+    Ok(Sources { opts: opts.clone(), config, pages, assets, refused, rules, glossary, words, resources, theme, history, diags })
 }
 
 /// What one file of the content folder is to the build.
@@ -176,8 +180,17 @@ pub(crate) fn content_file(config: &SiteConfig, rel: &str) -> ContentFile {
     }
 }
 
-/// Walks the content folder: pages (drafts left out unless `drafts`) and assets.
-fn load_content(config: &SiteConfig, drafts: bool) -> Result<(Pages, Vec<Asset>, Vec<Diagnostic>), Error> {
+/// What the walk of the content folder found.
+struct Content {
+    pages: Pages,
+    assets: Vec<Asset>,
+    refused: Vec<Asset>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Walks the content folder: pages (drafts left out unless `drafts`), assets
+/// (those the file policy refuses apart), and a word for every file skipped.
+fn load_content(config: &SiteConfig, drafts: bool) -> Result<Content, Error> {
     let dir = config.root.join(&config.content);
     let mut diags = Vec::new();
     let mut markdown_files = Vec::new();
@@ -188,16 +201,32 @@ fn load_content(config: &SiteConfig, drafts: bool) -> Result<(Pages, Vec<Asset>,
             path: e.path().map_or_else(|| dir.clone(), Path::to_path_buf),
             source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")),
         })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let path = entry.path();
         let rel_path = path.strip_prefix(&dir).unwrap_or(path);
+        let shown = config.content.join(rel_path);
+        if !entry.file_type().is_file() {
+            // Links are never followed (they could reach outside the site);
+            // say so rather than drop them without a word.
+            if entry.file_type().is_symlink() {
+                diags.push(file_policy::skipped(&shown, "it is a symbolic link, and links are not followed (copy the file or folder into the content folder instead)"));
+            } else if !entry.file_type().is_dir() {
+                diags.push(file_policy::skipped(&shown, "it is not a regular file"));
+            }
+            continue;
+        }
         let rel = rel_path.to_string_lossy().replace('\\', "/");
         match content_file(config, &rel) {
-            ContentFile::Ignored | ContentFile::Data => {}
-            ContentFile::Page => markdown_files.push((path.to_path_buf(), config.content.join(rel_path), rel)),
-            ContentFile::Asset => asset_files.push((rel, path.to_path_buf(), config.content.join(rel_path))),
+            ContentFile::Data => {}
+            ContentFile::Ignored => {
+                if rel.to_ascii_lowercase().ends_with(".md") {
+                    diags.push(file_policy::skipped(&shown, "its name starts with `.`, so it is a hidden file, not a page").with_help("give the page a name that starts with a letter or digit"));
+                }
+            }
+            ContentFile::Page => match entry.metadata() {
+                Ok(m) if m.len() > file_policy::MAX_PAGE_BYTES => diags.push(file_policy::too_large(&shown, m.len())),
+                _ => markdown_files.push((path.to_path_buf(), shown, rel)),
+            },
+            ContentFile::Asset => asset_files.push((rel, path.to_path_buf(), shown)),
         }
     }
 
@@ -211,10 +240,22 @@ fn load_content(config: &SiteConfig, drafts: bool) -> Result<(Pages, Vec<Asset>,
             Ok(parse_page(config, shown, rel, text))
         })
         .collect();
-    let assets = asset_files
+    let files = asset_files
         .into_par_iter()
         .map(|(rel, path, shown)| Ok(Asset { bytes: std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?, rel, path, shown }))
         .collect::<Result<Vec<_>, Error>>()?;
+    // Content that a browser would run is refused, unless the site allows it.
+    let allowed = file_policy::Allowed::new(&config.allow_active_files).unwrap_or_default();
+    let (mut assets, mut refused) = (Vec::new(), Vec::new());
+    for a in files {
+        match file_policy::refuse(&allowed, &a.rel, &a.shown, &a.bytes) {
+            Some(d) => {
+                diags.push(d);
+                refused.push(a);
+            }
+            None => assets.push(a),
+        }
+    }
     let mut pages = Vec::new();
     let mut left_out = HashSet::new();
     for p in parsed {
@@ -232,7 +273,7 @@ fn load_content(config: &SiteConfig, drafts: bool) -> Result<(Pages, Vec<Asset>,
         }
     }
     link_sections(&mut pages);
-    Ok((Pages::new(pages, left_out), assets, diags))
+    Ok(Content { pages: Pages::new(pages, left_out), assets, refused, diags })
 }
 
 /// A page's file read again (for `waymark serve`): its text, or None when it is gone.

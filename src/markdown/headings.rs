@@ -86,6 +86,13 @@ impl<'a> Headings<'a> {
         let title = sites.text_of(&title).trim().to_owned();
         let id = match explicit {
             Some(id) => {
+                if id.starts_with(crate::html_policy::RESERVED_ID_PREFIX) {
+                    diags.push(
+                        Diagnostic::error(Code::UnsafeHtml, format!("the heading id `{id}` is reserved for the theme: ids starting with `{}` are the theme's own", crate::html_policy::RESERVED_ID_PREFIX))
+                            .at(&page.src, offset)
+                            .with_help("choose an id that does not start with `wm-`"),
+                    );
+                }
                 if ids.contains(&id) {
                     diags.push(Diagnostic::error(Code::DuplicateId, format!("the heading id `{id}` is used twice on this page")).at(&page.src, offset));
                 }

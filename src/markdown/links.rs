@@ -19,10 +19,18 @@ pub(super) fn rewrite_inline<'a>(ev: Event<'a>, page: &Page, resolver: &Resolver
             Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
         }
         Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-            let dest = resolve_link(&dest_url, page, resolver, offset, r).map_or(dest_url, CowStr::from);
+            let dest = match crate::html_policy::url_problem(&dest_url, crate::html_policy::UrlUse::Resource) {
+                Some(problem) => {
+                    r.diags.push(Diagnostic::error(Code::UnsafeHtml, problem).at(&page.src, offset).with_help(
+                        "save the file into the content folder and use its path (e.g. `images/photo.png`), so readers' browsers never contact another site",
+                    ));
+                    CowStr::from("#")
+                }
+                None => resolve_link(&dest_url, page, resolver, offset, r).map_or(dest_url, CowStr::from),
+            };
             Event::Start(Tag::Image { link_type, dest_url: dest, title, id })
         }
-        Event::InlineHtml(html) => Event::InlineHtml(super::safe_html::check_html(html, page, offset, r)),
+        Event::InlineHtml(html) => Event::InlineHtml(super::safe_html::check_html(vec![(html, offset)], page, r)),
         Event::TaskListMarker(done) => Event::InlineHtml(
             if done {
                 "<span class=\"wm-task wm-task--done\" aria-hidden=\"true\">☑</span><span class=\"wm-visually-hidden\">Done: </span>"
@@ -39,8 +47,8 @@ pub(super) fn rewrite_inline<'a>(ev: Event<'a>, page: &Page, resolver: &Resolver
 /// Returns None to keep the destination as written.
 fn resolve_link(dest: &str, page: &Page, resolver: &Resolver<'_>, offset: usize, r: &mut Rendered) -> Option<String> {
     let lower = dest.trim_start().to_ascii_lowercase();
-    if lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("data:") {
-        r.diags.push(Diagnostic::error(Code::UnsafeHtml, format!("links may not use `{}` addresses", &lower[..lower.find(':').unwrap_or(0) + 1])).at(&page.src, offset));
+    if let Some(problem) = crate::html_policy::url_problem(dest, crate::html_policy::UrlUse::Link) {
+        r.diags.push(Diagnostic::error(Code::UnsafeHtml, problem).at(&page.src, offset));
         return Some("#".into());
     }
     if let Some(frag) = dest.strip_prefix('#') {

@@ -23,7 +23,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::load::Page;
 use crate::diag::Diagnostic;
@@ -196,6 +196,8 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
     // Glossary linking: on unless the page opts out, never on the glossary itself.
     let mut glossary = glossary::GlossaryLinks::new(resolver.glossary.filter(|l| page.front.glossary && l.page_rel != page.rel));
     let mut out = writer::Out::new();
+    // The lines of the HTML block being read, with their offsets.
+    let mut html_block: Option<Vec<(CowStr<'_>, usize)>> = None;
 
     for (ev, range) in events {
         let offset = map.original(range.start);
@@ -225,7 +227,15 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
             Event::Start(Tag::FootnoteDefinition(label)) => notes.start(&label, &mut out, &mut r.ids),
             Event::End(TagEnd::FootnoteDefinition) => notes.end(&mut out, templates, &mut r.diags),
             Event::FootnoteReference(label) => notes.reference(&label, &mut out, templates, &mut r.ids, &mut r.diags),
-            Event::Html(html) => out.push(Event::Html(safe_html::check_html(html, page, offset, &mut r))),
+            Event::Start(Tag::HtmlBlock) => html_block = Some(Vec::new()),
+            Event::Html(html) if html_block.is_some() => html_block.as_mut().expect("checked").push((html, offset)),
+            Event::End(TagEnd::HtmlBlock) => {
+                let pieces = html_block.take().unwrap_or_default();
+                out.push(Event::Start(Tag::HtmlBlock));
+                out.push(Event::Html(safe_html::check_html(pieces, page, &mut r)));
+                out.push(Event::End(TagEnd::HtmlBlock));
+            }
+            Event::Html(html) => out.push(Event::Html(safe_html::check_html(vec![(html, offset)], page, &mut r))),
             Event::Text(t) => match glossary.link(&t, offset, &mut r) {
                 Some(linked) => linked.into_iter().for_each(|e| out.push(e)),
                 None => out.push(Event::Text(t)),
@@ -284,6 +294,24 @@ mod tests {
         let drafts = HashSet::new();
         let resolver = Resolver { urls: &urls, drafts: &drafts, base_path: "/x/", glossary: None, templates: None };
         render(&page(body), &resolver, &Echo)
+    }
+
+    #[test]
+    fn raw_html_is_judged_a_whole_block_at_a_time() {
+        // An HTML block comes from the parser line by line; a tag split over
+        // lines is still one tag.
+        let r = render_body("<div\nonclick=\"x()\">a</div>\n\nText <span id=\"&#119;m-exit\">j</span>.\n\n![x](https://t.example/p.png) [y](&#106;avascript:x)\n\n## Exit {#wm-exit}\n");
+        let got: Vec<_> = r.diags.iter().map(|d| (d.location().unwrap(), d.message.as_str())).collect();
+        assert_eq!(got, [
+            ("content/a/b.md:4:1".to_owned(), "the event handler attribute `onclick` is not allowed in content"),
+            ("content/a/b.md:7:6".to_owned(), "the id `wm-exit` is reserved for the theme: ids starting with `wm-` are the theme's own"),
+            ("content/a/b.md:9:1".to_owned(), "images and media must come from this site, not another host (`https://t.example/p.png`)"),
+            ("content/a/b.md:9:31".to_owned(), "links may not use `javascript:` addresses (allowed: `http:`, `https:`, `mailto:`, `tel:`, or a relative address)"),
+            ("content/a/b.md:11:1".to_owned(), "the heading id `wm-exit` is reserved for the theme: ids starting with `wm-` are the theme's own"),
+        ]);
+        assert!(!r.html.contains("<div"), "{}", r.html);
+        assert!(!r.html.contains("javascript"), "{}", r.html);
+        assert!(!r.html.contains("t.example"), "{}", r.html);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 use std::io::{Read as _, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use super::state::Shared;
@@ -226,9 +227,61 @@ fn plain(status: u16, text: &'static str) -> Response<'static> {
     Response { status, content_type: "text/plain; charset=utf-8", body: text.as_bytes(), location: None }
 }
 
-/// Answers one connection. Errors writing to a closed socket are ignored:
-/// the browser went away, and there is nobody to tell.
-pub fn handle(mut stream: TcpStream, shared: &Arc<Shared>) {
+/// At most this many connections are being answered at once (requests for
+/// pages and files); more get 503 until one is answered.
+pub const MAX_REQUESTS: usize = 256;
+/// At most this many live-reload streams are open at once (each open tab
+/// holds one); the next gets 503. Streams are counted apart from requests,
+/// so any number of open tabs never stops pages being served.
+pub const MAX_STREAMS: usize = 64;
+
+/// The connections being answered and the streams open.
+#[derive(Debug, Default)]
+pub struct Limits {
+    requests: AtomicUsize,
+    streams: AtomicUsize,
+}
+
+/// A place taken in [`Limits`], given back when dropped.
+#[derive(Debug)]
+pub struct Slot {
+    limits: Arc<Limits>,
+    stream: bool,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let counter = if self.stream { &self.limits.streams } else { &self.limits.requests };
+        counter.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Limits {
+    fn take(self: &Arc<Self>, stream: bool) -> Option<Slot> {
+        let (counter, max) = if stream { (&self.streams, MAX_STREAMS) } else { (&self.requests, MAX_REQUESTS) };
+        if counter.fetch_add(1, Ordering::SeqCst) >= max {
+            counter.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Slot { limits: Arc::clone(self), stream })
+    }
+
+    /// A place for one more request, if there is one.
+    pub fn request(self: &Arc<Self>) -> Option<Slot> {
+        self.take(false)
+    }
+
+    /// A place for one more live-reload stream, if there is one.
+    pub fn stream(self: &Arc<Self>) -> Option<Slot> {
+        self.take(true)
+    }
+}
+
+/// Answers one connection, holding `slot` (a request's place) until it
+/// knows whether the connection is a page request or a live-reload stream.
+/// Errors writing to a closed socket are ignored: the browser went away,
+/// and there is nobody to tell.
+pub fn handle(mut stream: TcpStream, shared: &Arc<Shared>, slot: Slot) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
     let _ = stream.set_nodelay(true);
@@ -245,8 +298,14 @@ pub fn handle(mut stream: TcpStream, shared: &Arc<Shared>) {
         let status = shared.status_json();
         let r = match name {
             "events" => {
+                // A stream gives its request's place back and takes a stream's.
+                let limits = Arc::clone(&slot.limits);
+                drop(slot);
                 if !req.head_only {
-                    event_stream(stream, shared);
+                    match limits.stream() {
+                        Some(_stream_slot) => event_stream(stream, shared),
+                        None => super::busy(stream),
+                    }
                 }
                 return;
             }

@@ -46,10 +46,6 @@ pub struct ServeOptions {
     pub open: bool,
 }
 
-/// At most this many connections are answered at once (each open page holds
-/// one for its event stream); more get 503 until one closes.
-const MAX_CONNECTIONS: usize = 256;
-
 /// Builds, serves and watches until Ctrl-C. Problems in the content never end
 /// it (they are shown); only I/O and usage failures do.
 pub fn serve(opts: &ServeOptions) -> Result<(), Failure> {
@@ -299,29 +295,24 @@ fn display_root(root: &Path) -> String {
     if root == Path::new(".") { "the site in this folder".to_owned() } else { root.display().to_string() }
 }
 
-/// Accepts connections for ever, a thread each, at most [`MAX_CONNECTIONS`].
+/// Accepts connections for ever, a thread each, within [`http::Limits`]:
+/// page requests and live-reload streams are counted apart, so open tabs
+/// can never stop pages being served.
 fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
-    let active = Arc::new(AtomicUsize::new(0));
+    let limits = Arc::new(http::Limits::default());
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
-        if active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            active.fetch_sub(1, Ordering::SeqCst);
+        let Some(slot) = limits.request() else {
             busy(stream);
             continue;
-        }
+        };
         let shared = Arc::clone(shared);
-        let count = Arc::clone(&active);
-        let spawned = std::thread::Builder::new().name("waymark-conn".into()).spawn(move || {
-            http::handle(stream, &shared);
-            count.fetch_sub(1, Ordering::SeqCst);
-        });
-        if spawned.is_err() {
-            active.fetch_sub(1, Ordering::SeqCst);
-        }
+        // If the thread cannot start, the closure (and the slot) is dropped.
+        let _ = std::thread::Builder::new().name("waymark-conn".into()).spawn(move || http::handle(stream, &shared, slot));
     }
 }
 
-fn busy(mut stream: TcpStream) {
+pub(crate) fn busy(mut stream: TcpStream) {
     let _ = stream.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n");
 }
 

@@ -38,6 +38,10 @@ invalid_case!(template_error);
 invalid_case!(bad_changes);
 invalid_case!(bad_resources);
 invalid_case!(unknown_resource_group);
+invalid_case!(unsafe_url_references);
+invalid_case!(tracking_html);
+invalid_case!(active_files);
+invalid_case!(output_collision);
 
 #[test]
 fn an_invalid_edit_after_a_good_build_keeps_the_old_site() {
@@ -80,7 +84,7 @@ fn r14_a_content_file_cannot_replace_a_theme_file_or_a_made_one() {
     let err = stderr(&t, &out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains(&format!("content/static/js/{exit}: error[duplicate-path]: this file and the theme's `static/js/exit.js` would both be written to `/static/js/{exit}`")), "{err}");
-    assert!(err.contains("content/sitemap.xml: error[duplicate-path]: this file would be written to `/sitemap.xml`, where waymark puts a file it makes"), "{err}");
+    assert!(err.contains("content/sitemap.xml: error[duplicate-path]: this file and waymark's `sitemap.xml` would both be written to `/sitemap.xml`"), "{err}");
     assert!(err.contains("content/pagefind/pagefind.js: error[duplicate-path]"), "{err}");
     assert_eq!(tree(&t.root().join("public")), before);
 }

@@ -6,6 +6,7 @@ mod build;
 mod calculator;
 mod checks;
 mod cli;
+mod hardening;
 mod invalid;
 mod links;
 mod reader;

@@ -245,7 +245,10 @@ fn no_path_outside_the_site_can_be_read() {
     std::os::unix::fs::symlink(&secret, t.root().join("content/leak.txt")).expect("symlink");
     #[cfg(unix)]
     std::os::unix::fs::symlink(secret_dir.path(), t.root().join("content/leakdir")).expect("symlink");
+    // A `.wasm` in content is refused unless the site allows its path.
     t.write("content/procedures/module.wasm", "\0asm");
+    let toml = std::fs::read_to_string(t.root().join("site.toml")).expect("site.toml");
+    t.write("site.toml", &format!("allow_active_files = [\"procedures/module.wasm\"]\n{toml}"));
     let server = Server::start(&t);
 
     for target in [
@@ -362,4 +365,67 @@ fn the_search_index_follows_an_edit() {
     let hash = entry(&server);
     assert_eq!(server.get(&format!("/pagefind/pagefind.{hash}.pf_meta")).status, 200);
     assert_eq!(server.get(&format!("/pagefind/pagefind.{before}.pf_meta")).status, 404);
+}
+
+/// Opens a live-reload stream and returns it with the first line of its answer
+/// (after the greeting, when it is accepted).
+fn open_stream(server: &Server) -> (TcpStream, String) {
+    let mut s = server.connect();
+    write!(s, "GET /__waymark/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
+    let mut reader = BufReader::new(s.try_clone().expect("clone"));
+    let mut status = String::new();
+    reader.read_line(&mut status).expect("a status line");
+    if status.contains(" 200 ") {
+        let mut line = String::new();
+        while !line.starts_with("event: hello") {
+            line.clear();
+            assert!(reader.read_line(&mut line).expect("the greeting") > 0, "the stream closed before its greeting");
+        }
+    }
+    (s, status.trim().to_owned())
+}
+
+#[test]
+fn open_live_reload_streams_never_stop_pages_being_served() {
+    let t = SiteTest::from_fixture("basic");
+    let server = Server::start(&t);
+    // As many tabs as the preview keeps streams for (64), and then some.
+    let mut streams: Vec<TcpStream> = Vec::new();
+    for n in 0..64 {
+        let (s, status) = open_stream(&server);
+        assert_eq!(status, "HTTP/1.1 200 OK", "stream {n}");
+        streams.push(s);
+    }
+    let (_extra, status) = open_stream(&server);
+    assert_eq!(status, "HTTP/1.1 503 Service Unavailable", "the 65th stream is refused");
+    for _ in 0..20 {
+        assert_eq!(server.get("/").status, 200, "pages are served while 64 streams are open");
+        assert_eq!(server.get("/procedures/core-groups/").status, 200);
+    }
+    // A closed tab's place goes to the next.
+    drop(streams.pop());
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let (s, status) = open_stream(&server);
+        if status == "HTTP/1.1 200 OK" {
+            streams.push(s);
+            break;
+        }
+        assert!(Instant::now() < deadline, "the closed stream's place was not given back");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn an_edit_that_puts_script_into_a_picture_is_refused() {
+    let t = SiteTest::from_fixture("basic");
+    let clean = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"><rect width=\"4\" height=\"4\"/></svg>\n";
+    t.write("content/procedures/chart.svg", clean);
+    let server = Server::start(&t);
+    assert_eq!(server.get("/procedures/chart.svg").body, clean);
+    let events = server.events();
+    t.write("content/procedures/chart.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>\n");
+    events.wait_for("errors", |d| d.contains("active-file") && d.contains("onload"));
+    // The last good picture is still the one served.
+    assert_eq!(server.get("/procedures/chart.svg").body, clean);
 }

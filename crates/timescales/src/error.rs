@@ -312,7 +312,7 @@ pub enum EvalError {
     #[error("`{0}` has no calendar to count in")]
     NoCalendar(String),
     /// The count ran past the dates the engine can represent.
-    #[error("the date is out of range")]
+    #[error("the date is out of range (due dates must fall in the years 1 to 9999)")]
     OutOfRange,
 }
 

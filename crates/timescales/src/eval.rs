@@ -469,6 +469,14 @@ impl Tracer for Silent {
     fn push(&mut self, _step: impl FnOnce() -> Step) {}
 }
 
+/// The years a due date may fall in, as everywhere else (dates are written
+/// `YYYY-MM-DD`); the date library itself goes further, to year −9999.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+fn in_range(date: Date) -> Result<Date, EvalError> {
+    if YEARS.contains(&date.year()) { Ok(date) } else { Err(EvalError::OutOfRange) }
+}
+
 /// Counts `length` from `start` in `cal` by the counting conventions.
 pub fn count_from(cal: &Calendar, start: Date, length: Length, direction: Direction, trace: &mut Trace<'_>) -> Result<Date, EvalError> {
     count(cal, start, length, direction, trace)
@@ -498,7 +506,7 @@ pub fn count<C: WorkingDays + ?Sized, T: Tracer>(cal: &C, start: Date, length: L
                     }
                 }
             }
-            let date = Date::from_julian_day(jd).map_err(|_| EvalError::OutOfRange)?;
+            let date = in_range(Date::from_julian_day(jd).map_err(|_| EvalError::OutOfRange)?)?;
             trace.push(|| Step::WorkingDay { n: length.n, direction, date });
             return Ok(date);
         }
@@ -525,7 +533,7 @@ pub fn count<C: WorkingDays + ?Sized, T: Tracer>(cal: &C, start: Date, length: L
         }
         jd = jd.checked_sub(1).ok_or(EvalError::OutOfRange)?;
     }
-    let date = Date::from_julian_day(jd).map_err(|_| EvalError::OutOfRange)?;
+    let date = in_range(Date::from_julian_day(jd).map_err(|_| EvalError::OutOfRange)?)?;
     if date == landed {
         trace.push(|| Step::Stands { date });
     } else {

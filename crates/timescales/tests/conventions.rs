@@ -159,3 +159,18 @@ fn calendar_override_and_unknown_names() {
     let err = r.due("first_core_grop", &on("registration", "2027-11-29"), None).unwrap_err();
     assert_eq!(err.to_string(), "unknown timescale `first_core_grop` (did you mean `first_core_group`?)");
 }
+
+#[test]
+fn a_due_date_outside_years_1_to_9999_is_an_error() {
+    let mut v = shipped();
+    v["timescales"]["far_back"] = serde_json::json!({ "label": "x", "plain": "x", "before": "cppm", "within": "99999 working days", "source": "x" });
+    v["timescales"]["far_on"] = serde_json::json!({ "label": "x", "plain": "x", "after": "cppm", "within": "120 months", "source": "x" });
+    let r = rules(v);
+    // 99,999 working days back from 1 February 0001 would be about 383 BC.
+    assert_eq!(r.due("far_back", &on("cppm", "0001-02-01"), None), Err(timescales::EvalError::OutOfRange));
+    assert_eq!(r.due("cppm_notice", &on("cppm", "0001-01-03"), None), Err(timescales::EvalError::OutOfRange));
+    assert_eq!(r.due("far_on", &on("cppm", "9990-02-01"), None), Err(timescales::EvalError::OutOfRange));
+    // The last dates that fit still count.
+    assert_eq!(iso(r.due("far_on", &on("cppm", "9989-12-29"), None).unwrap()), "9999-12-29");
+    assert_eq!(iso(r.due("cppm_notice", &on("cppm", "0001-01-08"), None).unwrap()), "0001-01-03");
+}
