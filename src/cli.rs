@@ -191,6 +191,10 @@ pub struct DatesArgs {
     /// Explain in words how the date was reached.
     #[arg(long)]
     pub explain: bool,
+    /// Count by the rules in force on this day (YYYY-MM-DD) instead of those
+    /// in force on the day each count starts.
+    #[arg(long, value_name = "DATE")]
+    pub as_at: Option<String>,
     /// The date of another event the timescale needs, as ID=YYYY-MM-DD
     /// (e.g. --event expected_delivery=2027-04-01 for prebirth_cppm). Repeatable.
     #[arg(long, value_name = "ID=DATE")]

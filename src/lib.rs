@@ -43,6 +43,7 @@ impl From<Error> for Failure {
     }
 }
 
+pub mod asat;
 pub mod calculator;
 pub mod check;
 pub mod config;

@@ -42,6 +42,7 @@ fn main() -> ExitCode {
                     date: a.date,
                     count: a.count,
                     explain: a.explain,
+                    as_at: a.as_at,
                 };
                 Ok((waymark::rules::dates_command_with_events(&opts, &a.event)?, Vec::new()))
             };

@@ -68,7 +68,7 @@ fn shipped_rules_load_and_read_well() {
 }
 
 fn dates(timescale: &str, date: &str) -> DatesOptions {
-    DatesOptions { rules: root().join("content/rules.yaml"), calendar: None, timescale: timescale.into(), date: date.into(), count: None, explain: false }
+    DatesOptions { rules: root().join("content/rules.yaml"), calendar: None, timescale: timescale.into(), date: date.into(), count: None, explain: false, as_at: None }
 }
 
 #[test]

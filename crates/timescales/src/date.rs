@@ -31,6 +31,11 @@ pub fn long(date: Date) -> String {
     format!("{} {} {} {}", date.weekday(), date.day(), date.month(), date.year())
 }
 
+/// `2 September 2021`: a date without its weekday, for when a rule took effect.
+pub fn day_month_year(date: Date) -> String {
+    format!("{} {} {}", date.day(), date.month(), date.year())
+}
+
 /// Easter Sunday (Gregorian), by the anonymous Gregorian computus
 /// (Meeus/Jones/Butcher). Valid for every year `time` can represent.
 pub fn easter_sunday(year: i32) -> Date {
