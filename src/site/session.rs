@@ -152,9 +152,13 @@ impl Session {
             }
         }
 
+        let history = crate::history::History::load(&config.root, &config.content);
         let rules = match &config.rules {
             Some(rel) => match SiteRules::load(&config.root, rel) {
-                Ok(r) => Some(Arc::new(r)),
+                Ok(mut r) => {
+                    r.set_as_at(crate::asat::default_as_at(r.engine(), &content, &history));
+                    Some(Arc::new(r))
+                }
                 Err(Failure::Content(mut d)) => {
                     diags.append(&mut d);
                     None
@@ -209,7 +213,6 @@ impl Session {
             .find(|p| shows_glossary(p))
             .and_then(|p| Linker::new(&glossary, p.rel.clone(), format!("{}{}", config.base_path, p.url)));
         diags.extend(check_config_pages(&config, &content));
-        let history = crate::history::History::load(&config.root, &config.content);
 
         let mut s = Session {
             opts: opts.clone(),
