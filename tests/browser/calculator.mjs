@@ -165,6 +165,7 @@ function fillAll(page, id, inputs) {
           dates: [...r.querySelectorAll('[data-wm-iso]')].map((n) => n.dataset.wmIso),
           words: [...r.querySelectorAll('[data-wm-iso]')].map((n) => n.textContent),
           then: r.querySelector('.wm-calculator__then')?.textContent ?? null,
+          rule: r.querySelector('.wm-calculator__rule')?.textContent ?? null,
         }));
         out.push(rows);
       }
@@ -227,7 +228,8 @@ async function explained(timescale, asked) {
   const header = stdout.split('\n').find((l) => l.startsWith(`${timescale} (`));
   const words = header.slice(header.indexOf('): ') + 3, header.lastIndexOf(', counted in the '));
   const from = /This is the rule in force from (\d+ \w+ \d+)/.exec(stdout)?.[1] ?? null;
-  return { words, from, later: /^From .* the rule is /m.test(stdout) };
+  const figure = / in force was (?:the one from [^:]+: )?(\d+) /.exec(stdout)?.[1] ?? null;
+  return { words, from, figure, later: /^From .* the rule is /m.test(stdout) };
 }
 
 async function beforeAChange(browser, origin, pages, problems) {
@@ -235,6 +237,7 @@ async function beforeAChange(browser, origin, pages, problems) {
   for (const [id, url] of pages) {
     const page = await openPage(browser, origin + url, problems);
     const events = await page.evaluate((id) => [...document.querySelectorAll(`section[data-wm-calculator="${id}"] fieldset[data-wm-event]`)].map((f) => ({ event: f.dataset.wmEvent, words: f.dataset.wmWords })), id);
+    const plain = await page.evaluate((id) => document.querySelector(`section[data-wm-calculator="${id}"]`).dataset.wmPlain === 'true', id);
     for (const day of ['2020-03-03', '2022-03-03']) {
       const asked = events.map((e, k) => ({ ...e, iso: k === 0 ? day : addDays(day, 120) }));
       const [rows] = await fillAll(page, id, [asked]);
@@ -244,7 +247,10 @@ async function beforeAChange(browser, origin, pages, problems) {
         const cli = await explained(row.id, asked);
         if (cli.later) {
           const event = asked.find((a) => a.iso === day);
-          const text = `For ${event.words} on ${day === '2020-03-03' ? '3 March 2020' : '3 March 2022'}, the rule then in force was ${cli.words}${cli.from ? ` (in force from ${cli.from})` : ''}.`;
+          // Family calculators word the rule for families: the row's own rule line, with the older figure.
+          const words = plain ? row.rule[0].toLowerCase() + row.rule.slice(1, -1) : cli.words;
+          if (plain) check(words.includes(` ${cli.figure} `), `${id} ${day} ${row.id}: the family wording has the older figure`, `${words} vs ${cli.figure}`);
+          const text = `For ${event.words} on ${day === '2020-03-03' ? '3 March 2020' : '3 March 2022'}, the rule then in force was ${words}${cli.from ? ` (in force from ${cli.from})` : ''}.`;
           check(row.then === text.replace(/'/g, '\u2019'), `${id} ${day} ${row.id}: the notice names the older rule`, `${row.then} vs ${text}`);
           notices++;
         } else {
