@@ -35,3 +35,136 @@ pub fn default_as_at(rules: &timescales::Rules, content: &Content, history: &His
         None => newest,
     })
 }
+
+/// The banner on every page of a site that shows the rules of another day.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Banner {
+    /// "This shows the timescales in force on 1 March 2023. It is not the current version."
+    pub text: String,
+    /// For a past edition: the edition's base path and the current site's,
+    /// so a page's address gives the address of today's version of it.
+    pub edition_path: Option<String>,
+    /// The current site's base path.
+    pub current_path: Option<String>,
+}
+
+impl Banner {
+    /// The banner for the rules in force on `day`.
+    pub fn for_day(day: Date) -> Banner {
+        Banner {
+            text: format!(
+                "This shows the timescales in force on {}. It is not the current version.",
+                timescales::date::day_month_year(day)
+            ),
+            edition_path: None,
+            current_path: None,
+        }
+    }
+}
+
+/// A rule that changed on a date: an entry for /updates/ and the feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleChange {
+    /// The day it took effect.
+    pub date: Date,
+    /// The timescale id (the entry's stable id is made from it and the date).
+    pub id: String,
+    /// The rule's name, capitalised for a heading.
+    pub title: String,
+    /// What changed, in a sentence.
+    pub note: String,
+}
+
+/// Every change to a rule that has taken effect by `as_at` (every change
+/// when `None`), newest first: each version after a rule's first, a rule that
+/// begins on its `from` day, and one that ends on its `until` day.
+pub fn rule_changes(rules: &timescales::Rules, as_at: Option<Date>) -> Vec<RuleChange> {
+    use timescales::date::day_month_year;
+    let mut out = Vec::new();
+    for t in rules.timescales() {
+        let title = sentence_case(&t.label);
+        let words = |day: Date| rules.at(day).describe(&t.id, false).unwrap_or_default();
+        for (i, v) in t.versions.iter().enumerate() {
+            let Some(from) = v.from else { continue };
+            if as_at.is_some_and(|d| from > d) {
+                continue;
+            }
+            let source = v.sources.join("; ");
+            let note = if i == 0 {
+                // The first version is a change only when the rule itself
+                // begins then (`from`); otherwise it starts the history.
+                if t.from != Some(from) {
+                    continue;
+                }
+                format!("New timescale from {}: {}. Source: {source}.", day_month_year(from), words(from))
+            } else {
+                let before = t.versions[i - 1].from.map_or(Date::MIN, |d| d);
+                let (now, was) = (words(from), words(before));
+                if now == was {
+                    format!("From {}: still {now}; the source is now {source}.", day_month_year(from))
+                } else {
+                    format!("From {}: {now} (before: {was}). Source: {source}.", day_month_year(from))
+                }
+            };
+            out.push(RuleChange { date: from, id: t.id.clone(), title: title.clone(), note });
+        }
+        if let Some(until) = t.until
+            && as_at.is_none_or(|d| until <= d)
+        {
+            out.push(RuleChange {
+                date: until,
+                id: t.id.clone(),
+                title: title.clone(),
+                note: format!("This timescale no longer applies from {}.", day_month_year(until)),
+            });
+        }
+    }
+    out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
+/// "The first core group meeting" → "First core group meeting".
+pub fn sentence_case(label: &str) -> String {
+    let s = label.strip_prefix("the ").or_else(|| label.strip_prefix("a ")).unwrap_or(label);
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// A rule's history as a short list for the timescales table: each version
+/// from its first day, in words, with its source; the one in force on the
+/// as-at day and any still to come marked. Nothing for a rule with one version.
+pub fn timeline_html(out: &mut String, rows: &[crate::rules::HistoryRow]) {
+    if rows.len() < 2 {
+        return;
+    }
+    let esc = |out: &mut String, s: &str| pulldown_cmark_escape::escape_html(out, &crate::render::smart_quotes(s)).expect("writing to a String");
+    out.push_str("<ol class=\"wm-timeline\" aria-label=\"How this rule has changed\">");
+    for r in rows {
+        out.push_str("<li class=\"wm-timeline__item");
+        if r.current {
+            out.push_str(" wm-timeline__item--current");
+        }
+        out.push_str("\">");
+        match (&r.from, &r.from_iso) {
+            (Some(from), Some(iso)) => {
+                out.push_str("From <time datetime=\"");
+                out.push_str(iso);
+                out.push_str("\">");
+                esc(out, from);
+                out.push_str("</time>: ");
+            }
+            _ => out.push_str("At first: "),
+        }
+        esc(out, &r.words);
+        out.push_str(" <span class=\"wm-timeline__source\">(");
+        esc(out, &r.source);
+        out.push_str(")</span>");
+        if r.current {
+            out.push_str(" <strong class=\"wm-tag\">in force</strong>");
+        } else if r.coming {
+            out.push_str(" <strong class=\"wm-tag wm-tag--coming\">coming</strong>");
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ol>");
+}

@@ -68,6 +68,10 @@ pub struct SiteArgs {
     /// Check review dates as if today were DATE (YYYY-MM-DD), for reproducible runs.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<time::Date>,
+    /// State the rules in force on DATE (YYYY-MM-DD), with a banner on every
+    /// page saying that this is not the current version.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_at: Option<time::Date>,
 }
 
 fn parse_date(s: &str) -> Result<time::Date, String> {

@@ -39,6 +39,9 @@ struct RawConfig {
     stages: Vec<RawStage>,
     #[serde(default)]
     check: CheckConfig,
+    /// The day the pages state the rules for (`"YYYY-MM-DD"`).
+    #[serde(default)]
+    as_at: Option<String>,
 }
 
 /// `[check]`: thresholds for `waymark check`.
@@ -179,6 +182,9 @@ pub struct SiteConfig {
     pub stages: Vec<Stage>,
     /// Thresholds for `waymark check`.
     pub check: CheckConfig,
+    /// `as_at`: the day the pages state the rules for, instead of the
+    /// default (see [`crate::asat::default_as_at`]).
+    pub as_at: Option<time::Date>,
 }
 
 impl SiteConfig {
@@ -238,10 +244,22 @@ impl SiteConfig {
                 diags.push(Diagnostic::error("config", format!("stage `{}` is listed twice", s.id)).at(&src, find_value(text, &s.id).unwrap_or(0)));
             }
         }
+        let as_at = raw.as_at.as_deref().and_then(|d| {
+            let day = crate::content::parse_iso_date(d.trim());
+            if day.is_none() {
+                diags.push(
+                    Diagnostic::error("config", format!("`as_at` must be a date written YYYY-MM-DD, not `{d}`"))
+                        .at(&src, find_value(text, d).unwrap_or_else(|| at_key("as_at")))
+                        .with_help("for example as_at = \"2027-04-01\""),
+                );
+            }
+            day
+        });
         if !diags.is_empty() {
             return Err(diags);
         }
         Ok(SiteConfig {
+            as_at,
             root: root.to_path_buf(),
             title: raw.title,
             base_url,

@@ -56,6 +56,23 @@ pub struct TimescaleRow {
     pub other_sources: Vec<OtherSourceRow>,
 }
 
+/// One version of a rule, for its timeline.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryRow {
+    /// Its first day (`2 September 2021`); `None`: since always.
+    pub from: Option<String>,
+    /// The same, `YYYY-MM-DD`.
+    pub from_iso: Option<String>,
+    /// The rule in words then.
+    pub words: String,
+    /// Its sources.
+    pub source: String,
+    /// In force on the as-at day.
+    pub current: bool,
+    /// Takes effect after the as-at day.
+    pub coming: bool,
+}
+
 /// Another source's figure, in words.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OtherSourceRow {
@@ -151,9 +168,58 @@ impl SiteRules {
         self.now.timescales().iter().map(|t| t.id.as_str())
     }
 
-    /// The rule in words (`plain` = the family wording). Err is a message for the author.
+    /// The rule in words (`plain` = the family wording) as it stands on the
+    /// as-at day, with the next scheduled change after it in brackets: "within
+    /// 28 calendar days of … (from 1 April 2027 this will be within 21
+    /// calendar days of …)". Err is a message for the author.
     pub fn describe(&self, id: &str, plain: bool) -> Result<String, String> {
-        self.now.describe(id, plain).ok_or_else(|| self.unknown(id))
+        let words = self.now.describe(id, plain).ok_or_else(|| self.unknown(id))?;
+        Ok(match self.next_change(id, plain) {
+            Some((day, Some(next))) => format!("{words} (from {} this will be {next})", timescales::date::day_month_year(day)),
+            Some((day, None)) => format!("{words} (this rule ends on {})", timescales::date::day_month_year(day)),
+            None => words,
+        })
+    }
+
+    /// The first change to rule `id` after the as-at day: its date and the
+    /// rule in words from then (`None`: the rule ends then).
+    fn next_change(&self, id: &str, plain: bool) -> Option<(Date, Option<String>)> {
+        let day = self.as_at?;
+        let t = self.rules.timescale(id)?;
+        let next = t.versions.iter().filter_map(|v| v.from).find(|f| *f > day);
+        match (next, t.until.filter(|u| *u > day)) {
+            (Some(n), until) if until.is_none_or(|u| n < u) => Some((n, self.rules.at(n).describe(id, plain))),
+            (_, Some(u)) => Some((u, None)),
+            _ => None,
+        }
+    }
+
+    /// Each version of rule `id` for a timeline: its first day, the rule in
+    /// words, its sources, and whether it is the one in force on the as-at
+    /// day or still to come. Empty for a rule with nothing dated.
+    pub fn history(&self, id: &str) -> Vec<HistoryRow> {
+        let Some(t) = self.rules.timescale(id).filter(|t| t.is_dated()) else { return Vec::new() };
+        let current = self.as_at.and_then(|d| t.version_at(d)).map(|(i, _)| i);
+        t.versions
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let then = self.rules.at(v.from.unwrap_or(Date::MIN));
+                HistoryRow {
+                    from: v.from.map(timescales::date::day_month_year),
+                    from_iso: v.from.map(timescales::date::iso),
+                    words: then.describe(id, false).unwrap_or_default(),
+                    source: v.sources.join("; "),
+                    current: current == Some(i),
+                    coming: self.as_at.is_some_and(|d| v.from.is_some_and(|f| f > d)),
+                }
+            })
+            .collect()
+    }
+
+    /// The date of the next scheduled change to rule `id`, if there is one.
+    pub fn change_coming(&self, id: &str) -> Option<String> {
+        self.next_change(id, false).map(|(d, _)| timescales::date::day_month_year(d))
     }
 
     /// The rule's source(s) in words.

@@ -44,6 +44,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Today's date, for review-date checks (None: not checked).
     pub today: Option<time::Date>,
+    /// `--as-at`: state the rules in force on this day, with a banner on
+    /// every page (see [`crate::asat`]).
+    pub as_at: Option<time::Date>,
 }
 
 /// What a successful build or check did.
@@ -230,6 +233,8 @@ struct SiteContext {
     /// was built without search: the page then lists every page only).
     search_url: String,
     search_index_url: Option<String>,
+    /// On every page when the site shows the rules of another day (`--as-at`, a past edition).
+    as_at_banner: Option<crate::asat::Banner>,
 }
 
 #[derive(Serialize, Clone)]
@@ -369,6 +374,7 @@ fn site_context(config: &SiteConfig, content: &Content) -> SiteContext {
         feed_url: format!("{}{}", config.base_path, generated::FEED_PATH),
         search_url: format!("{}{}", config.base_path, generated::SEARCH_URL),
         search_index_url: cfg!(feature = "search").then(|| format!("{}pagefind/", config.base_path)),
+        as_at_banner: None,
     }
 }
 

@@ -28,6 +28,11 @@ pub fn html(rules: &SiteRules) -> String {
         esc(&mut out, &row.id.replace('_', "-"));
         out.push_str("\">");
         esc(&mut out, &sentence_case(&row.label));
+        if let Some(day) = rules.change_coming(&row.id) {
+            out.push_str(" <strong class=\"wm-tag wm-tag--coming\">Change coming ");
+            esc(&mut out, &day);
+            out.push_str("</strong>");
+        }
         out.push_str("</th><td>");
         esc(&mut out, &sentence_case(&row.words));
         if let Some(note) = &row.note {
@@ -35,6 +40,7 @@ pub fn html(rules: &SiteRules) -> String {
             esc(&mut out, note);
             out.push_str("</span>");
         }
+        crate::asat::timeline_html(&mut out, &rules.history(&row.id));
         out.push_str("</td><td>");
         esc(&mut out, &row.source);
         if !row.other_sources.is_empty() {

@@ -82,6 +82,10 @@ pub struct Session {
     checks: Vec<Diagnostic>,
     /// Each page's last commit date, read once per load.
     history: crate::history::History,
+    /// The banner every page carries when the site shows another day's rules.
+    banner: Option<crate::asat::Banner>,
+    /// Rule changes in force by the as-at day, for /updates/ and the feed.
+    rule_changes: Vec<crate::asat::RuleChange>,
     /// The pages made from other pages (see `generated.rs`), by output path.
     generated: super::generated::Files,
     /// The search index of the pages as they are now: made when first asked
@@ -156,7 +160,8 @@ impl Session {
         let rules = match &config.rules {
             Some(rel) => match SiteRules::load(&config.root, rel) {
                 Ok(mut r) => {
-                    r.set_as_at(crate::asat::default_as_at(r.engine(), &content, &history));
+                    let day = opts.as_at.or(config.as_at).or_else(|| crate::asat::default_as_at(r.engine(), &content, &history));
+                    r.set_as_at(day);
                     Some(Arc::new(r))
                 }
                 Err(Failure::Content(mut d)) => {
@@ -214,6 +219,7 @@ impl Session {
             .and_then(|p| Linker::new(&glossary, p.rel.clone(), format!("{}{}", config.base_path, p.url)));
         diags.extend(check_config_pages(&config, &content));
 
+        let rule_changes = rules.as_deref().map(|r| crate::asat::rule_changes(r.engine(), r.as_at())).unwrap_or_default();
         let mut s = Session {
             opts: opts.clone(),
             config,
@@ -241,6 +247,8 @@ impl Session {
             fragments: Vec::new(),
             checks: Vec::new(),
             history,
+            banner: opts.as_at.map(crate::asat::Banner::for_day),
+            rule_changes,
             generated: BTreeMap::new(),
             #[cfg(feature = "search")]
             search: std::sync::OnceLock::new(),
@@ -531,13 +539,18 @@ impl Session {
         pages.par_iter().map(|&i| markdown::render(&self.content.pages[i], &resolver, &self.functions)).collect()
     }
 
+    /// What every page's template gets as `site`.
+    fn site_context(&self) -> SiteContext {
+        SiteContext { as_at_banner: self.banner.clone(), ..site_context(&self.config, &self.content) }
+    }
+
     /// Renders the HTML of `pages` and marks their outputs dirty.
     fn render_html(&mut self, pages: &[usize]) {
         let Some(templates) = &self.templates else {
             self.html = vec![None; self.content.pages.len()];
             return;
         };
-        let site = site_context(&self.config, &self.content);
+        let site = self.site_context();
         let (config, content, rendered, history) = (&self.config, &self.content, &self.rendered, &self.history);
         let out: Vec<Result<String, Diagnostic>> = pages
             .par_iter()
@@ -566,7 +579,7 @@ impl Session {
             self.generated.clear();
             return;
         };
-        let site = site_context(&self.config, &self.content);
+        let site = self.site_context();
         let input = super::generated::Input {
             config: &self.config,
             content: &self.content,
@@ -575,6 +588,7 @@ impl Session {
             templates,
             site: &site,
             resources: self.resources.as_deref(),
+            rule_changes: &self.rule_changes,
         };
         let new = super::generated::render(&input, sections);
         if sections.is_none() {
@@ -590,7 +604,7 @@ impl Session {
 
     fn render_not_found(&self) -> Option<Result<String, Diagnostic>> {
         let templates = self.templates.as_ref()?;
-        let site = SiteContext { nav: nav_for(&self.config, &self.content, None), ..site_context(&self.config, &self.content) };
+        let site = SiteContext { nav: nav_for(&self.config, &self.content, None), ..self.site_context() };
         let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page: not_found_context(&self.config) }));
         Some(templates.render("404.html", &ctx))
     }

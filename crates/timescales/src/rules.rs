@@ -117,6 +117,9 @@ pub struct Timescale {
     pub versions: Vec<Version>,
     /// The first day it no longer exists (`until`), if any.
     pub until: Option<Date>,
+    /// Its `from` day, if it has one (a rule that begins then, rather than
+    /// one whose history starts with its first dated figure).
+    pub from: Option<Date>,
 }
 
 impl Timescale {
@@ -624,6 +627,7 @@ fn build_timescale(
         wording: newest.wording,
         plain_wording: newest.plain_wording,
         other_sources,
+        from: t.from.as_deref().and_then(|d| crate::date::parse_iso(d.trim())),
         versions,
         until,
     })
