@@ -1,0 +1,111 @@
+//! Rules as they stood on a date, on the pages: the as-at day, a change
+//! scheduled after it, the timescales table's timeline, rule changes on
+//! /updates/ and in the feed, and `build --as-at` with its banner.
+
+use crate::{SiteTest, stderr};
+
+const RULES: &str = "calendar: s
+calendars:
+  s:
+    holidays: scotland
+events:
+  concern:
+    label: the concern being raised
+    plain: the worry being reported
+timescales:
+  initial_cppm:
+    label: the initial meeting
+    plain: the first meeting
+    after: concern
+    within:
+      2014-05-01: 21 calendar days
+      2021-09-02: 28 calendar days
+      2027-04-01: 21 calendar days
+    source:
+      2014-05-01: National guidance 2014, Appendix C
+      2021-09-02: National guidance 2021, Appendix D
+      2027-04-01: Local procedures 2027
+";
+
+/// The basic site with a dated rule (a change on 2 September 2021 and one
+/// scheduled for 1 April 2027), a page stating it and a timescales table.
+/// The content's date is 20 November 2026 (its newest change note; a
+/// temporary folder has no git history).
+fn site(extra_config: &str) -> SiteTest {
+    let t = SiteTest::from_fixture("basic");
+    let config = std::fs::read_to_string(t.root().join("site.toml")).unwrap();
+    t.write("site.toml", &format!("rules = \"content/rules.yaml\"\n{extra_config}{config}"));
+    t.write("content/rules.yaml", RULES);
+    t.write(
+        "content/procedures/initial.md",
+        "---\ntitle: Initial meetings\naudience: [practitioners]\nstage: planning-meeting\nsources:\n  - Fixture guidance\n---\nThe initial meeting is held {{ timescale(\"initial_cppm\") }}.\n\n{{ timescales_table() }}\n",
+    );
+    t
+}
+
+fn build(t: &SiteTest, args: &[&str]) {
+    let mut all = vec!["build"];
+    all.extend_from_slice(args);
+    let out = t.run(&all);
+    assert!(out.status.success(), "{}", stderr(t, &out));
+}
+
+#[test]
+fn pages_state_the_rule_of_the_as_at_day_and_the_change_to_come() {
+    let t = site("");
+    build(&t, &[]);
+    let page = t.read_out("procedures/initial/index.html");
+    assert!(
+        page.contains("The initial meeting is held within 28 calendar days of the concern being raised (from 1 April 2027 this will be within 21 calendar days of the concern being raised)."),
+        "{page}"
+    );
+    // The table: the timeline, the version in force marked, the change coming.
+    assert!(page.contains("Change coming 1 April 2027</strong>"), "{page}");
+    assert!(page.contains("<li class=\"wm-timeline__item\">From <time datetime=\"2014-05-01\">1 May 2014</time>: within 21 calendar days of the concern being raised <span class=\"wm-timeline__source\">(National guidance 2014, Appendix C)</span></li>"), "{page}");
+    assert!(page.contains("<li class=\"wm-timeline__item wm-timeline__item--current\">From <time datetime=\"2021-09-02\">2 September 2021</time>"), "{page}");
+    assert!(page.contains("(Local procedures 2027)</span> <strong class=\"wm-tag wm-tag--coming\">coming</strong>"), "{page}");
+    assert!(!page.contains("wm-as-at-banner"), "no banner on the current site");
+
+    // The change of 2 September 2021 is an update; the one to come is not yet.
+    let updates = t.read_out("updates/index.html");
+    assert!(updates.contains("<a href=\"/procedures/initial/#timescale-initial-cppm\">Timescale: Initial meeting</a>"), "{updates}");
+    assert!(updates.contains("From 2 September 2021: within 28 calendar days of the concern being raised (before: within 21 calendar days of the concern being raised). Source: National guidance 2021, Appendix D."), "{updates}");
+    assert!(!updates.contains("1 April 2027"), "{updates}");
+    let feed = t.read_out("updates.xml");
+    assert!(feed.contains("<id>tag:example.org,2021-09-02:/rules/initial_cppm</id>"), "{feed}");
+    // The page notes keep their ids.
+    assert!(feed.contains("<id>tag:example.org,2026-11-20:/procedures/core-groups/1</id>"), "{feed}");
+
+    // The calculators' "current" version is the one of the as-at day.
+    let json_name = std::fs::read_dir(t.root().join("public/static")).unwrap().filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).find(|n| n.starts_with("rules."));
+    assert!(json_name.is_none(), "no calculator, so no rules JSON");
+}
+
+#[test]
+fn build_as_at_shows_the_rules_of_that_day_with_a_banner_on_every_page() {
+    let t = site("");
+    build(&t, &["--as-at", "2020-03-01"]);
+    let page = t.read_out("procedures/initial/index.html");
+    assert!(page.contains("The initial meeting is held within 21 calendar days of the concern being raised (from 2 September 2021 this will be within 28 calendar days of the concern being raised)."), "{page}");
+    let banner = "<p>This shows the timescales in force on 1 March 2020. It is not the current version.</p>";
+    for rel in ["index.html", "procedures/index.html", "procedures/cppm/index.html", "updates/index.html", "search/index.html", "404.html"] {
+        assert!(t.read_out(rel).contains(banner), "{rel}");
+    }
+    // Only changes in force by then are updates.
+    let updates = t.read_out("updates/index.html");
+    assert!(!updates.contains("Timescale: Initial meeting"), "{updates}");
+}
+
+#[test]
+fn as_at_in_site_toml_sets_the_day_without_a_banner() {
+    let t = site("as_at = \"2027-04-01\"\n");
+    build(&t, &[]);
+    let page = t.read_out("procedures/initial/index.html");
+    assert!(page.contains("The initial meeting is held within 21 calendar days of the concern being raised."), "{page}");
+    assert!(!page.contains("wm-as-at-banner"));
+    assert!(!page.contains("Change coming"));
+    let t = site("as_at = \"1 April 2027\"\n");
+    let out = t.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&t, &out).contains("site.toml:2:10: error[config]: `as_at` must be a date written YYYY-MM-DD, not `1 April 2027`"), "{}", stderr(&t, &out));
+}
