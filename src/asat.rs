@@ -168,3 +168,35 @@ pub fn timeline_html(out: &mut String, rows: &[crate::rules::HistoryRow]) {
     }
     out.push_str("</ol>");
 }
+
+impl Banner {
+    /// The banner's markup for the page at `rel` (its address after the
+    /// edition's base path), for pages whose template has no banner of its
+    /// own (an edition built with the theme files of its revision).
+    pub fn html(&self, rel: &str) -> String {
+        let mut out = String::from("<div class=\"wm-as-at-banner\" role=\"note\" aria-label=\"Past version\">\n<div class=\"wm-width-container\">\n<p>");
+        pulldown_cmark_escape::escape_html(&mut out, &self.text).expect("string");
+        if let Some(current) = &self.current_path {
+            out.push_str(" <a href=\"");
+            pulldown_cmark_escape::escape_href(&mut out, &format!("{current}{rel}")).expect("string");
+            out.push_str("\">See this page as it is today</a>.");
+        }
+        out.push_str("</p>\n</div>\n</div>\n");
+        out
+    }
+
+    /// `html` with the banner put in after the skip link (or at the start of
+    /// the body), unless the page has one already.
+    pub fn insert(&self, html: &str, rel: &str) -> Option<String> {
+        if html.contains("class=\"wm-as-at-banner\"") {
+            return None;
+        }
+        let body = html.find("<body")?;
+        let open = body + html[body..].find('>')? + 1;
+        let at = match html[open..].find("wm-skip-link") {
+            Some(i) if i < 200 => open + i + html[open + i..].find("</a>")? + "</a>".len(),
+            _ => open,
+        };
+        Some(format!("{}\n{}{}", &html[..at], self.html(rel), &html[at..]))
+    }
+}

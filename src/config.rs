@@ -42,6 +42,26 @@ struct RawConfig {
     /// The day the pages state the rules for (`"YYYY-MM-DD"`).
     #[serde(default)]
     as_at: Option<String>,
+    #[serde(default)]
+    editions: Vec<RawEdition>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEdition {
+    date: String,
+    revision: String,
+}
+
+/// `[[editions]]`: a past edition, built from the git history (see [`crate::editions`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edition {
+    /// The day whose rules it shows; it is published under `/editions/<date>/`.
+    pub date: time::Date,
+    /// The git revision (commit or tag) holding its content and rules.
+    pub revision: String,
+    /// Where the revision is written in site.toml, for diagnostics.
+    pub at: crate::diag::LineCol,
 }
 
 /// `[check]`: thresholds for `waymark check`.
@@ -185,6 +205,8 @@ pub struct SiteConfig {
     /// `as_at`: the day the pages state the rules for, instead of the
     /// default (see [`crate::asat::default_as_at`]).
     pub as_at: Option<time::Date>,
+    /// `[[editions]]`, in the order written.
+    pub editions: Vec<Edition>,
 }
 
 impl SiteConfig {
@@ -255,10 +277,29 @@ impl SiteConfig {
             }
             day
         });
+        let mut editions: Vec<Edition> = Vec::new();
+        for e in &raw.editions {
+            let at = find_value(text, &e.date).unwrap_or_else(|| at_key("editions"));
+            match crate::content::parse_iso_date(e.date.trim()) {
+                Some(date) if editions.iter().any(|x| x.date == date) => {
+                    diags.push(Diagnostic::error("config", format!("two editions have the date {}", e.date)).at(&src, at).with_help("give each edition its own date"));
+                }
+                Some(date) => {
+                    let rev_at = find_value(text, &e.revision).unwrap_or(at);
+                    editions.push(Edition { date, revision: e.revision.clone(), at: src.line_col(rev_at) });
+                }
+                None => diags.push(
+                    Diagnostic::error("config", format!("an edition's `date` must be written YYYY-MM-DD, not `{}`", e.date))
+                        .at(&src, at)
+                        .with_help("for example date = \"2023-03-01\""),
+                ),
+            }
+        }
         if !diags.is_empty() {
             return Err(diags);
         }
         Ok(SiteConfig {
+            editions,
             as_at,
             root: root.to_path_buf(),
             title: raw.title,

@@ -48,6 +48,7 @@ pub mod calculator;
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod editions;
 pub mod glossary;
 pub mod history;
 pub mod html;

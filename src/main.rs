@@ -14,12 +14,12 @@ fn main() -> ExitCode {
     let (result, format, strict) = match cli.command {
         Command::Build(a) => {
             let today = a.site.today.or_else(today);
-            let opts = site::BuildOptions { root, out: a.out, base_url: a.site.base_url, drafts: a.site.drafts, today, as_at: a.site.as_at };
+            let opts = site::BuildOptions { root, out: a.out, base_url: a.site.base_url, drafts: a.site.drafts, today, as_at: a.site.as_at, current_site: None };
             (site::build(&opts).map(|r| summary("built", &r)), a.site.format, false)
         }
         Command::Check(a) => {
             let today = a.site.today.or_else(today);
-            let opts = site::BuildOptions { root, out: None, base_url: a.site.base_url.clone(), drafts: a.site.drafts, today, as_at: a.site.as_at };
+            let opts = site::BuildOptions { root, out: None, base_url: a.site.base_url.clone(), drafts: a.site.drafts, today, as_at: a.site.as_at, current_site: None };
             let report = check(&opts, &a).map(|r| {
                 if a.readability {
                     print_readability(&r);

@@ -176,6 +176,26 @@ pub fn render(input: &Input, sections: Option<&BTreeSet<usize>>) -> Files {
     out.insert(format!("{UPDATES_URL}index.html"), render_page(input, "updates.html", page));
     out.insert(FEED_PATH.into(), Ok(feed(config, input.history, &items).into_bytes()));
 
+    // The past editions (see crate::editions), newest first.
+    if !config.editions.is_empty() {
+        let url = crate::editions::EDITIONS_URL;
+        let mut page = blank_context("editions", "Past editions".into(), format!("{base}{url}"));
+        page.summary = Some("This site as it was on earlier dates, with the timescales then in force.".into());
+        let mut editions: Vec<&crate::config::Edition> = config.editions.iter().collect();
+        editions.sort_by(|a, b| b.date.cmp(&a.date));
+        page.entries = editions
+            .iter()
+            .map(|e| Entry {
+                date: human_date(e.date),
+                date_iso: e.date.to_string(),
+                title: format!("The site as at {}", human_date(e.date)),
+                url: format!("{base}{}", crate::editions::edition_url(e.date)),
+                note: format!("The pages of revision {} with the timescales in force on {}.", e.revision, human_date(e.date)),
+            })
+            .collect();
+        out.insert(format!("{url}index.html"), render_page(input, "editions.html", page));
+    }
+
     // Each audience's view of a page with the resources filter, for readers
     // without JavaScript: the same page with only that audience's rows.
     if let Some(res) = input.resources {

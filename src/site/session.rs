@@ -219,6 +219,7 @@ impl Session {
             .and_then(|p| Linker::new(&glossary, p.rel.clone(), format!("{}{}", config.base_path, p.url)));
         diags.extend(check_config_pages(&config, &content));
 
+        let config_base = config.base_path.clone();
         let rule_changes = rules.as_deref().map(|r| crate::asat::rule_changes(r.engine(), r.as_at())).unwrap_or_default();
         let mut s = Session {
             opts: opts.clone(),
@@ -247,7 +248,7 @@ impl Session {
             fragments: Vec::new(),
             checks: Vec::new(),
             history,
-            banner: opts.as_at.map(crate::asat::Banner::for_day),
+            banner: opts.as_at.map(|d| crate::asat::Banner { current_path: opts.current_site.clone(), edition_path: opts.current_site.as_ref().map(|_| config_base.clone()), ..crate::asat::Banner::for_day(d) }),
             rule_changes,
             generated: BTreeMap::new(),
             #[cfg(feature = "search")]
@@ -724,7 +725,9 @@ impl Session {
         files.push(OutFile { path: "sitemap.xml".into(), bytes: sitemap(&self.config, &self.content).into_bytes() });
         files.push(OutFile { path: "_headers".into(), bytes: headers().into_bytes() });
         #[cfg(feature = "search")]
-        files.extend(self.search_files()?.iter().map(|f| OutFile { path: f.path.clone(), bytes: f.bytes.clone() }));
+        if self.opts.current_site.is_none() {
+            files.extend(self.search_files()?.iter().map(|f| OutFile { path: f.path.clone(), bytes: f.bytes.clone() }));
+        }
         Ok(files)
     }
 
