@@ -109,3 +109,73 @@ fn as_at_in_site_toml_sets_the_day_without_a_banner() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&t, &out).contains("site.toml:2:10: error[config]: `as_at` must be a date written YYYY-MM-DD, not `1 April 2027`"), "{}", stderr(&t, &out));
 }
+
+fn git(t: &SiteTest, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(t.root())
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn past_editions_are_built_from_the_git_history() {
+    let t = site("");
+    // The first edition: the initial meeting within 21 days, and nothing dated.
+    t.write("content/rules.yaml", &RULES.replace("      2021-09-02: 28 calendar days\n      2027-04-01: 21 calendar days\n", "").replace("      2021-09-02: National guidance 2021, Appendix D\n      2027-04-01: Local procedures 2027\n", ""));
+    git(&t, &["init", "-q"]);
+    git(&t, &["add", "-A"]);
+    git(&t, &["commit", "-q", "-m", "first"]);
+    git(&t, &["tag", "v1"]);
+    t.write("content/rules.yaml", RULES);
+    let config = std::fs::read_to_string(t.root().join("site.toml")).unwrap();
+    t.write("site.toml", &format!("{config}\n[[editions]]\ndate = \"2020-03-01\"\nrevision = \"v1\"\n"));
+    git(&t, &["add", "-A"]);
+    git(&t, &["commit", "-q", "-m", "second"]);
+    build(&t, &[]);
+
+    let old = t.read_out("editions/2020-03-01/procedures/initial/index.html");
+    assert!(old.contains("The initial meeting is held within 21 calendar days of the concern being raised."), "{old}");
+    assert!(old.contains("<p>This shows the timescales in force on 1 March 2020. It is not the current version. <a href=\"/procedures/initial/\">See this page as it is today</a>.</p>"), "{old}");
+    assert!(old.contains("href=\"/editions/2020-03-01/procedures/\""), "its links stay in the edition");
+    for rel in ["editions/2020-03-01/index.html", "editions/2020-03-01/procedures/cppm/index.html", "editions/2020-03-01/404.html"] {
+        assert!(t.read_out(rel).contains("It is not the current version."), "{rel}");
+    }
+    // Today's page is the current rule, without the banner.
+    let now = t.read_out("procedures/initial/index.html");
+    assert!(now.contains("within 28 calendar days") && !now.contains("wm-as-at-banner"));
+    // Listed on /editions/, left out of the sitemap and the search index.
+    let list = t.read_out("editions/index.html");
+    assert!(list.contains("<a href=\"/editions/2020-03-01/\">The site as at 1 March 2020</a>"), "{list}");
+    assert!(!t.read_out("sitemap.xml").contains("editions"));
+    assert!(!t.root().join("public/editions/2020-03-01/pagefind").exists());
+    assert!(!t.root().join("public/editions/2020-03-01/sitemap.xml").exists());
+    if t.root().join("public/pagefind").exists() {
+        let index: Vec<String> = crate::tree(&t.root().join("public/pagefind")).into_iter().map(|(p, _)| p).collect();
+        assert!(!index.is_empty());
+    }
+    // check builds them too, links included.
+    let out = t.run(&["check", "--strict"]);
+    assert!(out.status.success(), "{}", stderr(&t, &out));
+}
+
+#[test]
+fn an_edition_whose_revision_is_not_in_the_history_is_an_error() {
+    let t = site("");
+    git(&t, &["init", "-q"]);
+    git(&t, &["add", "-A"]);
+    git(&t, &["commit", "-q", "-m", "first"]);
+    let config = std::fs::read_to_string(t.root().join("site.toml")).unwrap();
+    t.write("site.toml", &format!("{config}\n[[editions]]\ndate = \"2020-03-01\"\nrevision = \"v9\"\n"));
+    for cmd in ["build", "check"] {
+        let out = t.run(&[cmd]);
+        assert_eq!(out.status.code(), Some(1), "{cmd}");
+        let err = stderr(&t, &out);
+        assert!(err.contains("error[config]: the edition of 2020-03-01 names revision `v9`, which is not in the site's git history"), "{err}");
+        assert!(err.contains("revision = \"v9\""), "the line is shown: {err}");
+    }
+    assert!(!t.root().join("public").exists(), "nothing was written");
+}
