@@ -169,26 +169,35 @@ impl SiteRules {
     }
 
     /// The rule in words (`plain` = the family wording) as it stands on the
-    /// as-at day, with the next scheduled change after it in brackets: "within
-    /// 28 calendar days of … (from 1 April 2027 this will be within 21
-    /// calendar days of …)". Err is a message for the author.
+    /// as-at day, with the next scheduled change to its words in brackets:
+    /// "within 28 calendar days of … (from 1 April 2027 this will be within
+    /// 21 calendar days of …)". The family wording names only the new figure
+    /// ("(from 1 April 2027: 21 days)"), so its sentences stay short. Err is
+    /// a message for the author.
     pub fn describe(&self, id: &str, plain: bool) -> Result<String, String> {
         let words = self.now.describe(id, plain).ok_or_else(|| self.unknown(id))?;
+        let when = |d: Date| timescales::date::day_month_year(d);
         Ok(match self.next_change(id, plain) {
-            Some((day, Some(next))) => format!("{words} (from {} this will be {next})", timescales::date::day_month_year(day)),
-            Some((day, None)) => format!("{words} (this rule ends on {})", timescales::date::day_month_year(day)),
+            Some((day, None)) => format!("{words} (this rule ends on {})", when(day)),
+            Some((day, Some(_))) if plain => match self.rules.at(day).timescale(id).and_then(|t| t.length()) {
+                Some(l) => format!("{words} (from {}: {})", when(day), l.plain()),
+                None => format!("{words} (this changes on {})", when(day)),
+            },
+            Some((day, Some(next))) => format!("{words} (from {} this will be {next})", when(day)),
             None => words,
         })
     }
 
-    /// The first change to rule `id` after the as-at day: its date and the
-    /// rule in words from then (`None`: the rule ends then).
+    /// The first change to the words of rule `id` after the as-at day: its
+    /// date and the rule in words from then (`None`: the rule ends then).
+    /// A version that changes only the source is not a change of the words.
     fn next_change(&self, id: &str, plain: bool) -> Option<(Date, Option<String>)> {
         let day = self.as_at?;
         let t = self.rules.timescale(id)?;
-        let next = t.versions.iter().filter_map(|v| v.from).find(|f| *f > day);
+        let now = self.now.describe(id, plain);
+        let next = t.versions.iter().filter_map(|v| v.from).filter(|f| *f > day).map(|f| (f, self.rules.at(f).describe(id, plain))).find(|(_, w)| *w != now);
         match (next, t.until.filter(|u| *u > day)) {
-            (Some(n), until) if until.is_none_or(|u| n < u) => Some((n, self.rules.at(n).describe(id, plain))),
+            (Some((n, words)), until) if until.is_none_or(|u| n < u) => Some((n, words)),
             (_, Some(u)) => Some((u, None)),
             _ => None,
         }

@@ -38,7 +38,7 @@ fn site(extra_config: &str) -> SiteTest {
     t.write("content/rules.yaml", RULES);
     t.write(
         "content/procedures/initial.md",
-        "---\ntitle: Initial meetings\naudience: [practitioners]\nstage: planning-meeting\nsources:\n  - Fixture guidance\n---\nThe initial meeting is held {{ timescale(\"initial_cppm\") }}.\n\n{{ timescales_table() }}\n",
+        "---\ntitle: Initial meetings\naudience: [practitioners]\nstage: planning-meeting\nsources:\n  - Fixture guidance\n---\nThe initial meeting is held {{ timescale(\"initial_cppm\") }}.\n\nFor families: {{ timescale(\"initial_cppm\", plain=true) }}.\n\n{{ timescales_table() }}\n",
     );
     t
 }
@@ -59,6 +59,8 @@ fn pages_state_the_rule_of_the_as_at_day_and_the_change_to_come() {
         page.contains("The initial meeting is held within 28 calendar days of the concern being raised (from 1 April 2027 this will be within 21 calendar days of the concern being raised)."),
         "{page}"
     );
+    // Family words name only the new figure, so sentences stay short.
+    assert!(page.contains("For families: within 28 days of the worry being reported (from 1 April 2027: 21 days)."), "{page}");
     // The table: the timeline, the version in force marked, the change coming.
     assert!(page.contains("Change coming 1 April 2027</strong>"), "{page}");
     assert!(page.contains("<li class=\"wm-timeline__item\">From <time datetime=\"2014-05-01\">1 May 2014</time>: within 21 calendar days of the concern being raised <span class=\"wm-timeline__source\">(National guidance 2014, Appendix C)</span></li>"), "{page}");
