@@ -96,7 +96,7 @@ fn feed_items(config: &SiteConfig, content: &Content, entries: &[(&Page, &crate:
         };
         out.push(FeedItem { date: r.date, title: format!("Timescale: {}", r.title), url: format!("{base}{link}"), link, id: format!("{base}rules/{}", r.id), note: r.note.clone() });
     }
-    out.sort_by(|a, b| b.date.cmp(&a.date));
+    out.sort_by_key(|i| std::cmp::Reverse(i.date));
     out
 }
 
@@ -182,7 +182,7 @@ pub fn render(input: &Input, sections: Option<&BTreeSet<usize>>) -> Files {
         let mut page = blank_context("editions", "Past editions".into(), format!("{base}{url}"));
         page.summary = Some("This site as it was on earlier dates, with the timescales then in force.".into());
         let mut editions: Vec<&crate::config::Edition> = config.editions.iter().collect();
-        editions.sort_by(|a, b| b.date.cmp(&a.date));
+        editions.sort_by_key(|e| std::cmp::Reverse(e.date));
         page.entries = editions
             .iter()
             .map(|e| Entry {
