@@ -243,6 +243,8 @@ struct SiteContext {
     search_index_url: Option<String>,
     /// On every page when the site shows the rules of another day (`--as-at`, a past edition).
     as_at_banner: Option<crate::asat::Banner>,
+    /// The list of past editions, when site.toml has any.
+    editions_url: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -383,6 +385,7 @@ fn site_context(config: &SiteConfig, content: &Content) -> SiteContext {
         search_url: format!("{}{}", config.base_path, generated::SEARCH_URL),
         search_index_url: cfg!(feature = "search").then(|| format!("{}pagefind/", config.base_path)),
         as_at_banner: None,
+        editions_url: (!config.editions.is_empty()).then(|| format!("{}{}", config.base_path, crate::editions::EDITIONS_URL)),
     }
 }
 

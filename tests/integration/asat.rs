@@ -150,6 +150,7 @@ fn past_editions_are_built_from_the_git_history() {
     let now = t.read_out("procedures/initial/index.html");
     assert!(now.contains("within 28 calendar days") && !now.contains("wm-as-at-banner"));
     // Listed on /editions/, left out of the sitemap and the search index.
+    assert!(now.contains("<a class=\"wm-footer__link\" href=\"/editions/\">Past editions of this site</a>"), "the footer links to the list");
     let list = t.read_out("editions/index.html");
     assert!(list.contains("<a href=\"/editions/2020-03-01/\">The site as at 1 March 2020</a>"), "{list}");
     assert!(!t.read_out("sitemap.xml").contains("editions"));
