@@ -461,4 +461,43 @@ mod tests {
             day = day.next_day().unwrap();
         }
     }
+
+    #[test]
+    fn counts_by_the_version_of_the_date_entered_and_says_so() {
+        let doc: RulesDoc = serde_json::from_str(
+            r#"{"calendar":"s","calendars":{"s":{"holidays":"scotland"}},
+            "events":{"c":{"label":"the concern","plain":"the worry"}},
+            "timescales":{"i":{"label":"the meeting","plain":"the meeting","after":"c",
+                "within":{"2014-05-01":"21 calendar days","2021-09-02":"28 calendar days"},
+                "source":{"2014-05-01":"Old","2021-09-02":"New"}},
+              "r":{"label":"later","plain":"later","after":"i","every":{"2014-05-01":"4 weeks","2021-09-02":"2 weeks"},
+                "source":{"2014-05-01":"Old","2021-09-02":"New"}}},
+            "calculators":{"k":{"title":"T","asks":"c","shows":["i","r"]}}}"#,
+        )
+        .unwrap();
+        let host = Rules::from_doc(&doc, &Imports::default()).unwrap();
+        let today = timescales::date::parse_iso("2026-01-01");
+        let rules = load(&timescales::plan::browser_json(&host, timescales::plan::BROWSER_YEARS, today)).unwrap();
+        let rows = compute(&rules, "k", &[("c".into(), "2020-03-03".into())], false, 3).unwrap();
+        assert_eq!(rows[0].dates[0].iso, "2020-03-24");
+        assert_eq!(rows[0].words, "within 21 calendar days of the concern");
+        assert_eq!(rows[0].source, "Old");
+        assert_eq!(rows[0].then, Some(Then { on: "2020-03-03".into(), from: Some("2014-05-01".into()) }));
+        assert!(rows_json(&rows).contains(r#""then":{"on":"2020-03-03","from":"2014-05-01"}"#));
+        let rows = compute(&rules, "k", &[("c".into(), "2022-03-03".into())], false, 3).unwrap();
+        assert_eq!((rows[0].dates[0].iso.as_str(), rows[0].then.as_ref()), ("2022-03-31", None));
+        // Every day around the change, the browser counts as the host does.
+        let mut day = timescales::date::parse_iso("2021-06-01").unwrap();
+        while day < timescales::date::parse_iso("2022-01-01").unwrap() {
+            let rows = compute(&rules, "k", &[("c".into(), iso(day))], false, 3).unwrap();
+            let events = EventDates::new().with("c", day);
+            for row in &rows {
+                let want: Vec<String> = host.series(&row.id, &events, None, 3).unwrap().into_iter().map(timescales::date::iso).collect();
+                assert_eq!(row.dates.iter().map(|d| d.iso.clone()).collect::<Vec<_>>(), want, "{} from {day}", row.id);
+            }
+            day = day.next_day().unwrap();
+        }
+        // Before the first figure the rule was not in force: no dates.
+        assert!(compute(&rules, "k", &[("c".into(), "2014-04-30".into())], false, 1).is_err());
+    }
 }
