@@ -177,6 +177,16 @@ impl SiteRules {
     pub fn describe(&self, id: &str, plain: bool) -> Result<String, String> {
         let words = self.now.describe(id, plain).ok_or_else(|| self.unknown(id))?;
         let when = |d: Date| timescales::date::day_month_year(d);
+        // A rule that does not exist on the as-at day says when it does.
+        if let (Some(day), Some(t)) = (self.as_at, self.rules.timescale(id))
+            && t.version_at(day).is_none()
+        {
+            return Ok(match (t.start(), t.until) {
+                (Some(s), _) if day < s => format!("{words} (this rule applies from {})", when(s)),
+                (_, Some(u)) => format!("{words} (this rule ended on {})", when(u)),
+                _ => words,
+            });
+        }
         Ok(match self.next_change(id, plain) {
             Some((day, None)) => format!("{words} (this rule ends on {})", when(day)),
             Some((day, Some(_))) if plain => match self.rules.at(day).timescale(id).and_then(|t| t.length()) {

@@ -106,6 +106,11 @@ fn as_at_in_site_toml_sets_the_day_without_a_banner() {
     assert!(page.contains("The initial meeting is held within 21 calendar days of the concern being raised."), "{page}");
     assert!(!page.contains("wm-as-at-banner"));
     assert!(!page.contains("Change coming"));
+    // A rule that does not exist yet on the as-at day says when it begins.
+    let t = site("as_at = \"2010-01-01\"\n");
+    build(&t, &[]);
+    let page = t.read_out("procedures/initial/index.html");
+    assert!(page.contains("The initial meeting is held within 21 calendar days of the concern being raised (this rule applies from 1 May 2014)."), "{page}");
     let t = site("as_at = \"1 April 2027\"\n");
     let out = t.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
