@@ -68,6 +68,10 @@ pub struct SiteArgs {
     /// Check review dates as if today were DATE (YYYY-MM-DD), for reproducible runs.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<time::Date>,
+    /// State the rules in force on DATE (YYYY-MM-DD), with a banner on every
+    /// page saying that this is not the current version.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_at: Option<time::Date>,
 }
 
 fn parse_date(s: &str) -> Result<time::Date, String> {
@@ -191,6 +195,10 @@ pub struct DatesArgs {
     /// Explain in words how the date was reached.
     #[arg(long)]
     pub explain: bool,
+    /// Count by the rules in force on this day (YYYY-MM-DD) instead of those
+    /// in force on the day each count starts.
+    #[arg(long, value_name = "DATE")]
+    pub as_at: Option<String>,
     /// The date of another event the timescale needs, as ID=YYYY-MM-DD
     /// (e.g. --event expected_delivery=2027-04-01 for prebirth_cppm). Repeatable.
     #[arg(long, value_name = "ID=DATE")]

@@ -41,6 +41,29 @@ struct RawConfig {
     check: CheckConfig,
     #[serde(default)]
     allow_active_files: Vec<String>,
+    /// The day the pages state the rules for (`"YYYY-MM-DD"`).
+    #[serde(default)]
+    as_at: Option<String>,
+    #[serde(default)]
+    editions: Vec<RawEdition>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEdition {
+    date: String,
+    revision: String,
+}
+
+/// `[[editions]]`: a past edition, built from the git history (see [`crate::editions`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edition {
+    /// The day whose rules it shows; it is published under `/editions/<date>/`.
+    pub date: time::Date,
+    /// The git revision (commit or tag) holding its content and rules.
+    pub revision: String,
+    /// Where the revision is written in site.toml, for diagnostics.
+    pub at: crate::diag::LineCol,
 }
 
 /// `[check]`: thresholds for `waymark check`.
@@ -186,6 +209,11 @@ pub struct SiteConfig {
     /// Content paths published as they are although a browser would run
     /// them (see `crate::file_policy`); a risk the site takes knowingly.
     pub allow_active_files: Vec<String>,
+    /// `as_at`: the day the pages state the rules for, instead of the
+    /// default (see [`crate::asat::default_as_at`]).
+    pub as_at: Option<time::Date>,
+    /// `[[editions]]`, in the order written.
+    pub editions: Vec<Edition>,
 }
 
 impl SiteConfig {
@@ -247,10 +275,41 @@ impl SiteConfig {
                     .at(&src, find_value(text, &pattern).unwrap_or_else(|| at_key("allow_active_files"))),
             );
         }
+        let as_at = raw.as_at.as_deref().and_then(|d| {
+            let day = timescales::date::parse_iso(d.trim());
+            if day.is_none() {
+                diags.push(
+                    Diagnostic::error(Code::Config, format!("`as_at` must be a date written YYYY-MM-DD, not `{d}`"))
+                        .at(&src, find_value(text, d).unwrap_or_else(|| at_key("as_at")))
+                        .with_help("for example as_at = \"2027-04-01\""),
+                );
+            }
+            day
+        });
+        let mut editions: Vec<Edition> = Vec::new();
+        for e in &raw.editions {
+            let at = find_value(text, &e.date).unwrap_or_else(|| at_key("editions"));
+            match timescales::date::parse_iso(e.date.trim()) {
+                Some(date) if editions.iter().any(|x| x.date == date) => {
+                    diags.push(Diagnostic::error(Code::Config, format!("two editions have the date {}", e.date)).at(&src, at).with_help("give each edition its own date"));
+                }
+                Some(date) => {
+                    let rev_at = find_value(text, &e.revision).unwrap_or(at);
+                    editions.push(Edition { date, revision: e.revision.clone(), at: src.line_col(rev_at) });
+                }
+                None => diags.push(
+                    Diagnostic::error(Code::Config, format!("an edition's `date` must be written YYYY-MM-DD, not `{}`", e.date))
+                        .at(&src, at)
+                        .with_help("for example date = \"2023-03-01\""),
+                ),
+            }
+        }
         if !diags.is_empty() {
             return Err(diags);
         }
         Ok(SiteConfig {
+            editions,
+            as_at,
             root: root.to_path_buf(),
             title: raw.title,
             base_url,

@@ -77,8 +77,10 @@ pub use site::check_with_links;
 pub use site::{BuildOptions, Built, OutFile, Report, build, check, render_site, root_or_cwd};
 
 // Parts the stages use.
+pub(crate) mod asat;
 pub(crate) mod calculator;
 pub(crate) mod config;
+pub(crate) mod editions;
 pub(crate) mod glossary;
 pub(crate) mod history;
 pub(crate) mod file_policy;

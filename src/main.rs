@@ -14,12 +14,12 @@ fn main() -> ExitCode {
     let (result, format, strict) = match cli.command {
         Command::Build(a) => {
             let today = a.site.today.or_else(today);
-            let opts = waymark::BuildOptions { root, out: a.out, base_url: a.site.base_url, drafts: a.site.drafts, today };
+            let opts = waymark::BuildOptions { root, out: a.out, base_url: a.site.base_url, drafts: a.site.drafts, today, as_at: a.site.as_at, current_site: None };
             (waymark::build(&opts).map(|r| summary("built", &r)), a.site.format, false)
         }
         Command::Check(a) => {
             let today = a.site.today.or_else(today);
-            let opts = waymark::BuildOptions { root, out: None, base_url: a.site.base_url.clone(), drafts: a.site.drafts, today };
+            let opts = waymark::BuildOptions { root, out: None, base_url: a.site.base_url.clone(), drafts: a.site.drafts, today, as_at: a.site.as_at, current_site: None };
             let report = check(&opts, &a).map(|r| {
                 if a.readability {
                     print_readability(&r);
@@ -42,6 +42,7 @@ fn main() -> ExitCode {
                     date: a.date,
                     count: a.count,
                     explain: a.explain,
+                    as_at: a.as_at,
                 };
                 Ok((waymark::rules::dates_command_with_events(&opts, &a.event)?, Vec::new()))
             };

@@ -44,6 +44,10 @@ pub(crate) struct Tools {
     pub linker: Option<Linker>,
     /// Content path → site address, for the links between files.
     pub urls: HashMap<String, String>,
+    /// The banner every page carries when the site shows another day's rules.
+    pub banner: Option<crate::asat::Banner>,
+    /// Rule changes in force by the as-at day, for /updates/ and the feed.
+    pub rule_changes: Vec<crate::asat::RuleChange>,
 }
 
 /// Compiles the theme's templates; their problems, if any, instead.
@@ -83,7 +87,10 @@ pub(crate) fn parse(mut src: Sources) -> Site {
         let p = &src.pages.get(id).page;
         Linker::new(&glossary, p.rel.clone(), format!("{}{}", config.base_path, p.url))
     });
-    let tools = Tools { static_files, asset_map, templates, template_diags, rules_json, functions, linker, urls };
+    let opts = &src.opts;
+    let banner = opts.as_at.map(|d| crate::asat::Banner { current_path: opts.current_site.clone(), edition_path: opts.current_site.as_ref().map(|_| config.base_path.clone()), ..crate::asat::Banner::for_day(d) });
+    let rule_changes = src.rules.get().map(|r| crate::asat::rule_changes(r.engine(), r.as_at())).unwrap_or_default();
+    let tools = Tools { static_files, asset_map, templates, template_diags, rules_json, functions, linker, urls, banner, rule_changes };
     let all: Vec<PageId> = src.pages.ids().collect();
     for (id, (body, readability)) in all.iter().zip(bodies(&src, &tools, &all)) {
         let s = src.pages.get_mut(*id);

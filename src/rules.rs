@@ -28,7 +28,12 @@ const CODE: Code = Code::Rules;
 /// A loaded, validated rules file.
 #[derive(Debug)]
 pub struct SiteRules {
+    /// Every version of every rule.
     rules: Rules,
+    /// The rules as they stood on `as_at` ([`Rules::at`]); `rules` while no day is set.
+    now: Rules,
+    /// The day the pages state the rules for (see [`crate::asat`]).
+    as_at: Option<Date>,
     path: PathBuf,
     /// The file's text, for placing later findings (a rule no page uses).
     src: SourceMap,
@@ -51,6 +56,23 @@ pub struct TimescaleRow {
     pub note: Option<String>,
     /// Other sources that give a different figure.
     pub other_sources: Vec<OtherSourceRow>,
+}
+
+/// One version of a rule, for its timeline.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryRow {
+    /// Its first day (`2 September 2021`); `None`: since always.
+    pub from: Option<String>,
+    /// The same, `YYYY-MM-DD`.
+    pub from_iso: Option<String>,
+    /// The rule in words then.
+    pub words: String,
+    /// Its sources.
+    pub source: String,
+    /// In force on the as-at day.
+    pub current: bool,
+    /// Takes effect after the as-at day.
+    pub coming: bool,
 }
 
 /// Another source's figure, in words.
@@ -95,12 +117,16 @@ impl SiteRules {
         let mut diags = Vec::new();
         let imports = read_imports(&doc, base, &src, &index, &mut diags);
         match Rules::from_doc(&doc, &imports) {
-            Ok(rules) if diags.is_empty() => Ok(SiteRules { rules, path: shown.to_path_buf(), src }),
+            Ok(rules) if diags.is_empty() => Ok(SiteRules { now: rules.clone(), rules, as_at: None, path: shown.to_path_buf(), src }),
             Ok(_) => Err(Failure::Content(diags)),
             Err(errors) => {
                 diags.extend(errors.iter().map(|e| {
                     let path = to_segs(&e.path());
-                    let at = if e.field.is_empty() { index.key(&path).or_else(|| index.best(&path)) } else { index.value(&path).or_else(|| index.best(&path)) };
+                    let at = if e.field.is_empty() || e.kind.at_key() {
+                        index.key(&path).or_else(|| index.best(&path))
+                    } else {
+                        index.value(&path).or_else(|| index.best(&path))
+                    };
                     let mut d = Diagnostic::error(CODE, e.to_string()).at(&src, at.unwrap_or(0));
                     if let Some(h) = e.help() {
                         d = d.with_help(h);
@@ -113,9 +139,25 @@ impl SiteRules {
         }
     }
 
-    /// The engine's view of the rules (for calculators and anything else).
+    /// The engine's view of the rules as they stood on the `as_at` day (for
+    /// calculators and anything else); every version of each rule is in
+    /// [`timescales::Timescale::versions`].
     pub fn engine(&self) -> &Rules {
-        &self.rules
+        &self.now
+    }
+
+    /// States the rules as they stood on `day` from now on (`None`: the newest).
+    pub fn set_as_at(&mut self, day: Option<Date>) {
+        self.now = match day {
+            Some(d) => self.rules.at(d),
+            None => self.rules.clone(),
+        };
+        self.as_at = day;
+    }
+
+    /// The day the rules are stated for, if one is set.
+    pub fn as_at(&self) -> Option<Date> {
+        self.as_at
     }
 
     /// The file's text, named as diagnostics name it.
@@ -130,31 +172,99 @@ impl SiteRules {
 
     /// Every timescale id, in file order.
     pub fn timescale_ids(&self) -> impl Iterator<Item = &str> {
-        self.rules.timescales().iter().map(|t| t.id.as_str())
+        self.now.timescales().iter().map(|t| t.id.as_str())
     }
 
-    /// The rule in words (`plain` = the family wording). Err is a message for the author.
+    /// The rule in words (`plain` = the family wording) as it stands on the
+    /// as-at day, with the next scheduled change to its words in brackets:
+    /// "within 28 calendar days of … (from 1 April 2027 this will be within
+    /// 21 calendar days of …)". The family wording names only the new figure
+    /// ("(from 1 April 2027: 21 days)"), so its sentences stay short. Err is
+    /// a message for the author.
     pub fn describe(&self, id: &str, plain: bool) -> Result<String, String> {
-        self.rules.describe(id, plain).ok_or_else(|| self.unknown(id))
+        let words = self.now.describe(id, plain).ok_or_else(|| self.unknown(id))?;
+        let when = |d: Date| timescales::date::day_month_year(d);
+        // A rule that does not exist on the as-at day says when it does.
+        if let (Some(day), Some(t)) = (self.as_at, self.rules.timescale(id))
+            && t.version_at(day).is_none()
+        {
+            return Ok(match (t.start(), t.until) {
+                (Some(s), _) if day < s => format!("{words} (this rule applies from {})", when(s)),
+                (_, Some(u)) => format!("{words} (this rule ended on {})", when(u)),
+                _ => words,
+            });
+        }
+        Ok(match self.next_change(id, plain) {
+            Some((day, None)) => format!("{words} (this rule ends on {})", when(day)),
+            Some((day, Some(_))) if plain => match self.rules.at(day).timescale(id).and_then(|t| t.length()) {
+                Some(l) => format!("{words} (from {}: {})", when(day), l.plain()),
+                None => format!("{words} (this changes on {})", when(day)),
+            },
+            Some((day, Some(next))) => format!("{words} (from {} this will be {next})", when(day)),
+            None => words,
+        })
+    }
+
+    /// The first change to the words of rule `id` after the as-at day: its
+    /// date and the rule in words from then (`None`: the rule ends then).
+    /// A version that changes only the source is not a change of the words.
+    fn next_change(&self, id: &str, plain: bool) -> Option<(Date, Option<String>)> {
+        let day = self.as_at?;
+        let t = self.rules.timescale(id)?;
+        let now = self.now.describe(id, plain);
+        let next = t.versions.iter().filter_map(|v| v.from).filter(|f| *f > day).map(|f| (f, self.rules.at(f).describe(id, plain))).find(|(_, w)| *w != now);
+        match (next, t.until.filter(|u| *u > day)) {
+            (Some((n, words)), until) if until.is_none_or(|u| n < u) => Some((n, words)),
+            (_, Some(u)) => Some((u, None)),
+            _ => None,
+        }
+    }
+
+    /// Each version of rule `id` for a timeline: its first day, the rule in
+    /// words, its sources, and whether it is the one in force on the as-at
+    /// day or still to come. Empty for a rule with nothing dated.
+    pub fn history(&self, id: &str) -> Vec<HistoryRow> {
+        let Some(t) = self.rules.timescale(id).filter(|t| t.is_dated()) else { return Vec::new() };
+        let current = self.as_at.and_then(|d| t.version_at(d)).map(|(i, _)| i);
+        t.versions
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let then = self.rules.at(v.from.unwrap_or(Date::MIN));
+                HistoryRow {
+                    from: v.from.map(timescales::date::day_month_year),
+                    from_iso: v.from.map(timescales::date::iso),
+                    words: then.describe(id, false).unwrap_or_default(),
+                    source: v.sources.join("; "),
+                    current: current == Some(i),
+                    coming: self.as_at.is_some_and(|d| v.from.is_some_and(|f| f > d)),
+                }
+            })
+            .collect()
+    }
+
+    /// The date of the next scheduled change to rule `id`, if there is one.
+    pub fn change_coming(&self, id: &str) -> Option<String> {
+        self.next_change(id, false).map(|(d, _)| timescales::date::day_month_year(d))
     }
 
     /// The rule's source(s) in words.
     pub fn source(&self, id: &str) -> Result<String, String> {
-        let t = self.rules.timescale(id).ok_or_else(|| self.unknown(id))?;
+        let t = self.now.timescale(id).ok_or_else(|| self.unknown(id))?;
         Ok(t.sources.join("; "))
     }
 
     /// The figure in force (`15 calendar days`; `plain`: `15 days`), for a
     /// `within` or `every` timescale.
     pub fn figure(&self, id: &str, plain: bool) -> Result<String, String> {
-        let t = self.rules.timescale(id).ok_or_else(|| self.unknown(id))?;
+        let t = self.now.timescale(id).ok_or_else(|| self.unknown(id))?;
         t.length().map(|l| Rules::length_words(&l, plain)).ok_or_else(|| format!("`{id}` combines other timescales, so it has no single figure"))
     }
 
     /// Sources whose figure differs from the one in force, so a page can say
     /// "the national guidance says 15 working days; this area applies 15 calendar days".
     pub fn other_sources(&self, id: &str) -> Result<Vec<OtherSourceRow>, String> {
-        let t = self.rules.timescale(id).ok_or_else(|| self.unknown(id))?;
+        let t = self.now.timescale(id).ok_or_else(|| self.unknown(id))?;
         Ok(t.other_sources
             .iter()
             .map(|o| OtherSourceRow { source: o.source.clone(), figure: o.length.to_string(), note: o.note.clone() })
@@ -163,14 +273,14 @@ impl SiteRules {
 
     /// Every timescale with its words and sources, in file order.
     pub fn rows(&self) -> Vec<TimescaleRow> {
-        self.rules
+        self.now
             .timescales()
             .iter()
             .map(|t| TimescaleRow {
                 id: t.id.clone(),
                 label: t.label.clone(),
-                words: self.rules.describe(&t.id, false).unwrap_or_default(),
-                plain: self.rules.describe(&t.id, true).unwrap_or_default(),
+                words: self.now.describe(&t.id, false).unwrap_or_default(),
+                plain: self.now.describe(&t.id, true).unwrap_or_default(),
                 source: t.sources.join("; "),
                 note: t.note.clone(),
                 other_sources: self.other_sources(&t.id).unwrap_or_default(),
@@ -184,13 +294,13 @@ impl SiteRules {
     /// on Wednesday 23 December 2026, the date is Thursday 7 January 2027."
     pub fn worked_example(&self, id: &str, example: &str) -> Result<String, String> {
         let date = timescales::date::parse_iso(example).ok_or_else(|| format!("`{example}` is not a date: write YYYY-MM-DD"))?;
-        let needed = self.rules.required_events(id).ok_or_else(|| self.unknown(id))?;
+        let needed = self.now.required_events(id).ok_or_else(|| self.unknown(id))?;
         let mut events = EventDates::new();
         for e in &needed {
             events.set(e, date);
         }
-        let due = self.rules.due(id, &events, None).map_err(|e| e.to_string())?;
-        let what: Vec<String> = needed.iter().filter_map(|e| self.rules.event(e)).map(|e| e.label.clone()).collect();
+        let due = self.rules.due_at(id, &events, None, self.as_at).map_err(|e| e.to_string())?;
+        let what: Vec<String> = needed.iter().filter_map(|e| self.now.event(e)).map(|e| e.label.clone()).collect();
         Ok(format!(
             "If {} was on {}, the date is {}.",
             what.join(" and "),
@@ -207,11 +317,11 @@ impl SiteRules {
     /// `waymark_calculator::load` reads it. Deterministic: the file's order
     /// is kept.
     pub fn browser_json(&self) -> String {
-        timescales::plan::browser_json(&self.rules, timescales::plan::BROWSER_YEARS)
+        timescales::plan::browser_json(&self.rules, timescales::plan::BROWSER_YEARS, self.as_at)
     }
 
     fn unknown(&self, id: &str) -> String {
-        match self.rules.suggest_timescale(id) {
+        match self.now.suggest_timescale(id) {
             Some(s) => format!("unknown timescale `{id}` (did you mean `{s}`?)"),
             None => format!("unknown timescale `{id}`"),
         }
@@ -322,6 +432,9 @@ pub struct DatesOptions {
     pub count: Option<u32>,
     /// Explain in words how the date was reached.
     pub explain: bool,
+    /// Count by the rules in force on this day (`YYYY-MM-DD` as typed)
+    /// instead of those in force on each count's day 0.
+    pub as_at: Option<String>,
 }
 
 /// `waymark holidays`.
@@ -413,34 +526,70 @@ pub fn dates_command_with_events(opts: &DatesOptions, extra: &[String]) -> Resul
         return Err(usage(format!("`{}` does not repeat, so it has one date; --count is for timescales with `every`", ts.id)));
     }
     let cal = opts.calendar.as_deref();
+    let as_at = opts.as_at.as_deref().map(|d| parse_cli_date(d, "--as-at")).transpose()?;
     let engine_err = |e: timescales::EvalError| usage(e.to_string());
     let (dates, steps) = if ts.repeats() {
-        rules.series_explained(&ts.id, &events, cal, count, opts.explain).map_err(engine_err)?
+        rules.series_explained_at(&ts.id, &events, cal, count, opts.explain, as_at).map_err(engine_err)?
     } else {
-        let out = rules.explain(&ts.id, &events, cal).map_err(engine_err)?;
+        let out = rules.explain_at(&ts.id, &events, cal, as_at).map_err(engine_err)?;
         (vec![out.date], out.steps)
     };
     let mut out: String = dates.iter().map(|d| timescales::date::iso(*d) + "\n").collect();
     if opts.explain {
-        let cal_name = rules.calendar_for(&ts.id, cal).map(|c| c.name().to_owned()).unwrap_or_default();
-        let words = rules.describe(&ts.id, false).unwrap_or_default();
-        out.push_str(&format!("\n{} ({}): {words}, counted in the {cal_name} calendar.\n", ts.id, ts.label));
-        for step in &steps {
-            out.push_str(&format!("  {step}\n"));
-        }
-        out.push_str(&format!("Source: {}.\n", ts.sources.join("; ")));
-        if let Some(note) = &ts.note {
-            out.push_str(&format!("Note: {note}\n"));
-        }
-        for (i, o) in ts.other_sources.iter().enumerate() {
-            let would = match rules.due_by_other_source(&ts.id, i, &events, cal) {
-                Ok(Some(d)) if !o.every => format!(", which would give {}", timescales::date::long(d)),
-                _ => String::new(),
-            };
-            out.push_str(&format!("Other source: {} says {}{would}.\n", o.source, o.length));
-        }
+        out.push_str(&explain_text(rules, ts, &steps, &events, cal, as_at));
     }
     Ok(out)
+}
+
+/// The `--explain` text after the dates: the rule (the version the count
+/// used, for a dated one), the steps, its source, note and other sources.
+fn explain_text(rules: &Rules, ts: &timescales::Timescale, steps: &[timescales::Step], events: &EventDates, cal: Option<&str>, as_at: Option<Date>) -> String {
+    use timescales::date::day_month_year;
+    // The version of this rule that the (first) count used.
+    let used = steps.iter().find_map(|s| match s {
+        timescales::Step::InForce { id, on, from, .. } if *id == ts.id => Some((*on, *from)),
+        _ => None,
+    });
+    let then = used.map(|(on, _)| rules.at(on));
+    let view = then.as_ref().unwrap_or(rules);
+    let t = view.timescale(&ts.id).unwrap_or(ts);
+    let mut out = String::new();
+    let cal_name = view.calendar_for(&t.id, cal).map(|c| c.name().to_owned()).unwrap_or_default();
+    let words = view.describe(&t.id, false).unwrap_or_default();
+    out.push_str(&format!("\n{} ({}): {words}, counted in the {cal_name} calendar.\n", t.id, t.label));
+    if let Some((on, from)) = used {
+        let why = if as_at.is_some() { "the --as-at date" } else { "the day the count starts" };
+        match from {
+            Some(from) => out.push_str(&format!("This is the rule in force from {}, as it stood on {} ({why}).\n", day_month_year(from), day_month_year(on))),
+            None => out.push_str(&format!("This is the rule as it stood on {} ({why}).\n", day_month_year(on))),
+        }
+        for v in ts.versions.iter().filter(|v| v.from.is_some_and(|f| f > on)) {
+            let later = rules.at(v.from.expect("filtered"));
+            out.push_str(&format!(
+                "From {} the rule is {}.\n",
+                day_month_year(v.from.expect("filtered")),
+                later.describe(&t.id, false).unwrap_or_default()
+            ));
+        }
+        if let Some(until) = ts.until {
+            out.push_str(&format!("The rule ends on {}.\n", day_month_year(until)));
+        }
+    }
+    for step in steps {
+        out.push_str(&format!("  {step}\n"));
+    }
+    out.push_str(&format!("Source: {}.\n", t.sources.join("; ")));
+    if let Some(note) = &t.note {
+        out.push_str(&format!("Note: {note}\n"));
+    }
+    for (i, o) in t.other_sources.iter().enumerate() {
+        let would = match rules.due_by_other_source(&t.id, i, events, cal) {
+            Ok(Some(d)) if !o.every => format!(", which would give {}", timescales::date::long(d)),
+            _ => String::new(),
+        };
+        out.push_str(&format!("Other source: {} says {}{would}.\n", o.source, o.length));
+    }
+    out
 }
 
 /// Runs `waymark holidays`, returning what goes to stdout.

@@ -39,6 +39,13 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Today's date, for review-date checks (None: not checked).
     pub today: Option<time::Date>,
+    /// `--as-at`: state the rules in force on this day, with a banner on
+    /// every page (see [`crate::asat`]).
+    pub as_at: Option<time::Date>,
+    /// When building a past edition (see [`crate::editions`]): the current
+    /// site's base path, which the banner links to. Editions have no search
+    /// index and no sitemap of their own.
+    pub current_site: Option<String>,
 }
 
 /// What a successful build or check did.
@@ -238,6 +245,7 @@ pub(crate) fn dedup_sort(d: &mut Vec<Diagnostic>) {
 /// `check`: everything `build` does except writing.
 pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
     let built = render_site(opts)?;
+    crate::editions::check_revisions(&built.config)?;
     let out_dir = out_dir(&built.config, opts);
     Ok(Report { pages: built.pages, files: 0, warnings: built.warnings, out_dir, readability: built.readability })
 }
@@ -248,7 +256,9 @@ pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
 #[cfg(feature = "links")]
 pub fn check_with_links(opts: &BuildOptions, links: &crate::check::links::Options) -> Result<Report, Failure> {
     let session = Session::load(opts)?;
-    let built = session.result()?;
+    let mut built = session.result()?;
+    // Past editions are checked with the site (their links and the /editions/ list's).
+    built.files.extend(crate::editions::build_all(&built.config, opts)?);
     let out_dir = out_dir(&built.config, opts);
     let site = crate::check::links::Site { config: &built.config, pages: session.site().pages(), files: &built.files };
     let found = crate::check::links::check(&site, links)?;
@@ -265,8 +275,9 @@ pub fn check_with_links(opts: &BuildOptions, links: &crate::check::links::Option
 
 /// `build`: renders the site and swaps it into the output folder atomically.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
-    let built = render_site(opts)?;
+    let mut built = render_site(opts)?;
     let out_dir = out_dir(&built.config, opts);
+    built.files.extend(crate::editions::build_all(&built.config, opts)?);
     crate::write::write_atomically(&out_dir, &built.files)?;
     Ok(Report { pages: built.pages, files: built.files.len(), warnings: built.warnings, out_dir, readability: built.readability })
 }

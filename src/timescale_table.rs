@@ -27,6 +27,10 @@ pub struct TableRow {
     pub source: String,
     /// Other sources that give a different figure.
     pub others: Vec<OtherSource>,
+    /// The day a scheduled change takes effect (`1 April 2027`), if one is.
+    pub coming: Option<String>,
+    /// The rule's versions, oldest first, when it has more than one.
+    pub timeline: Vec<crate::rules::HistoryRow>,
 }
 
 /// Another source's figure for a rule.
@@ -53,6 +57,12 @@ pub fn context(rules: &SiteRules) -> TimescalesContext {
             note: row.note.as_deref().map(q),
             source: q(&row.source),
             others: row.other_sources.iter().map(|o| OtherSource { source: q(&o.source), figure: q(&o.figure), note: o.note.as_deref().map(q) }).collect(),
+            coming: rules.change_coming(&row.id),
+            timeline: {
+                let history = rules.history(&row.id);
+                let versions = if history.len() < 2 { Vec::new() } else { history };
+                versions.into_iter().map(|v| crate::rules::HistoryRow { words: q(&v.words), source: q(&v.source), ..v }).collect()
+            },
         })
         .collect();
     TimescalesContext { rows }

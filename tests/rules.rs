@@ -68,7 +68,7 @@ fn shipped_rules_load_and_read_well() {
 }
 
 fn dates(timescale: &str, date: &str) -> DatesOptions {
-    DatesOptions { rules: root().join("content/rules.yaml"), calendar: None, timescale: timescale.into(), date: date.into(), count: None, explain: false }
+    DatesOptions { rules: root().join("content/rules.yaml"), calendar: None, timescale: timescale.into(), date: date.into(), count: None, explain: false, as_at: None }
 }
 
 #[test]
@@ -158,4 +158,36 @@ fn binary_dates_and_holidays() {
     let (code, _, err) = run(&["dates", "--rules", "tests/rules/bad/bad_unit.yaml", "cppm_record", "2027-01-05"]);
     assert_eq!(code, Some(1));
     assert!(err.contains("tests/rules/bad/bad_unit.yaml:11:13: error[rules]: `10 dayz` is not a length of time waymark can count"), "{err}");
+}
+
+/// The shipped history: the initial CPPM was 21 days until 2 September 2021, 28 from then.
+#[test]
+fn shipped_rules_as_they_stood_on_a_date() {
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_waymark")).current_dir(root()).args(args).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, out, err) = run(&["dates", "initial_cppm", "2020-03-03"]);
+    assert_eq!((code, out.as_str()), (Some(0), "2020-03-24\n"), "{err}");
+    let (code, out, err) = run(&["dates", "initial_cppm", "2022-03-03"]);
+    assert_eq!((code, out.as_str()), (Some(0), "2022-03-31\n"), "{err}");
+    let (_, out, _) = run(&["dates", "initial_cppm", "2020-03-03", "--explain"]);
+    assert!(out.contains("within 21 calendar days of the child protection concern being raised"), "{out}");
+    assert!(out.contains("This is the rule in force from 1 May 2014, as it stood on 3 March 2020 (the day the count starts)."), "{out}");
+    assert!(out.contains("From 2 September 2021 the rule is within 28 calendar days of the child protection concern being raised."), "{out}");
+    assert!(out.contains("Source: National guidance 2014, Appendix C."), "{out}");
+    let (_, out, _) = run(&["dates", "initial_cppm", "2022-03-03", "--explain"]);
+    assert!(out.contains("This is the rule in force from 2 September 2021, as it stood on 3 March 2022 (the day the count starts)."), "{out}");
+    // --as-at counts by the rules of another day.
+    let (code, out, _) = run(&["dates", "initial_cppm", "2022-03-03", "--as-at", "2020-01-01"]);
+    assert_eq!((code, out.as_str()), (Some(0), "2022-03-24\n"));
+    let (_, out, _) = run(&["dates", "review_cppm", "2020-03-03", "--as-at", "2021-09-02", "--explain"]);
+    assert!(out.starts_with("2020-09-03\n"), "{out}");
+    assert!(out.contains("This is the rule in force from 2 September 2021, as it stood on 2 September 2021 (the --as-at date)."), "{out}");
+    let (code, _, err) = run(&["dates", "initial_cppm", "2010-01-01"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("`initial_cppm` was not in force on 1 January 2010: it applies from 1 May 2014"), "{err}");
+    let (code, _, err) = run(&["dates", "initial_cppm", "2022-03-03", "--as-at", "2022/01/01"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--as-at `2022/01/01` is not a date"), "{err}");
 }

@@ -129,9 +129,15 @@ pub(crate) fn load(opts: &BuildOptions) -> Result<Sources, Failure> {
     }
     let Content { pages, assets, refused, mut diags } = load_content(&config, opts.drafts)?;
 
+    let history = History::load(&config.root, &config.content);
     let rules = match &config.rules {
         Some(rel) => match SiteRules::load(&config.root, rel) {
-            Ok(r) => DataFile::Loaded(Arc::new(r)),
+            Ok(mut r) => {
+                // The day the pages state the rules for (see crate::asat).
+                let day = opts.as_at.or(config.as_at).or_else(|| crate::asat::default_as_at(r.engine(), &pages, &history));
+                r.set_as_at(day);
+                DataFile::Loaded(Arc::new(r))
+            }
             Err(Failure::Content(mut d)) => {
                 diags.append(&mut d);
                 DataFile::Failed
@@ -148,7 +154,6 @@ pub(crate) fn load(opts: &BuildOptions) -> Result<Sources, Failure> {
     let resources = DataFile::from(resources, &mut diags);
     let theme = Theme::load(&config)?;
     diags.extend(crate::check::config_pages(&config, &pages));
-    let history = History::load(&config.root, &config.content);
     Ok(Sources { opts: opts.clone(), config, pages, assets, refused, rules, glossary, words, resources, theme, history, diags })
 }
 

@@ -41,6 +41,8 @@ pub(crate) enum ContextKind {
     Print,
     /// `/search/`.
     Search,
+    /// `/editions/`: the past editions.
+    Editions,
 }
 
 /// `page.last_updated_source`: where the "last updated" date came from.
@@ -81,6 +83,10 @@ pub(crate) struct SiteContext {
     /// was built without search: the page then lists every page only).
     pub search_url: String,
     pub search_index_url: Option<String>,
+    /// On every page when the site shows the rules of another day (`--as-at`, a past edition).
+    pub as_at_banner: Option<crate::asat::Banner>,
+    /// The list of past editions, when site.toml has any.
+    pub editions_url: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -220,6 +226,8 @@ pub(crate) fn site_context(config: &SiteConfig, pages: &Pages) -> SiteContext {
         feed_url: format!("{}{}", config.base_path, generated::FEED_PATH),
         search_url: format!("{}{}", config.base_path, generated::SEARCH_URL),
         search_index_url: cfg!(feature = "search").then(|| format!("{}pagefind/", config.base_path)),
+        as_at_banner: None,
+        editions_url: (!config.editions.is_empty()).then(|| format!("{}{}", config.base_path, crate::editions::EDITIONS_URL)),
     }
 }
 

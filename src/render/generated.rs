@@ -59,6 +59,48 @@ pub(crate) struct Entry {
     note: String,
 }
 
+/// One entry of /updates/ and the feed: a page's change note or a rule change.
+struct FeedItem {
+    date: time::Date,
+    title: String,
+    /// The address on the updates page (with the base path).
+    url: String,
+    /// The address after the base URL, for the feed's link.
+    link: String,
+    /// The part of the tag URI after the date: stable from build to build.
+    id: String,
+    note: String,
+}
+
+/// The pages' change notes (sorted, newest first) and the rule changes,
+/// merged newest first. A note's id is its page's path and its number that
+/// day (`/procedures/cppm/1`); a rule change's is `/rules/<timescale id>`,
+/// so both stay the same while notes and versions are only added.
+fn feed_items(config: &SiteConfig, pages: &Pages, entries: &[(&Page, &ChangeNote)], rules: &[crate::asat::RuleChange]) -> Vec<FeedItem> {
+    let base = &config.base_path;
+    // The n-th note of a page on a day: stable while notes are only added.
+    let mut seen: BTreeMap<(&str, time::Date), usize> = BTreeMap::new();
+    let mut out: Vec<FeedItem> = entries
+        .iter()
+        .map(|(p, c)| {
+            let n = seen.entry((p.rel.as_str(), c.date)).or_insert(0);
+            *n += 1;
+            FeedItem { date: c.date, title: p.front.title.clone(), url: format!("{base}{}", p.url), link: p.url.clone(), id: format!("{base}{}{n}", p.url), note: c.note.clone() }
+        })
+        .collect();
+    // Rule changes link to their row of the timescales table, where one page shows it.
+    let table = pages.states().iter().find(|s| context::calls(&s.body, crate::parse::call::Function::TimescalesTable)).map(|s| &s.page);
+    for r in rules {
+        let link = match table {
+            Some(p) => format!("{}#timescale-{}", p.url, r.id.replace('_', "-")),
+            None => UPDATES_URL.to_owned(),
+        };
+        out.push(FeedItem { date: r.date, title: format!("Timescale: {}", r.title), url: format!("{base}{link}"), link, id: format!("{base}rules/{}", r.id), note: r.note.clone() });
+    }
+    out.sort_by_key(|i| std::cmp::Reverse(i.date));
+    out
+}
+
 /// One page of a section's print page.
 #[derive(Serialize, Clone)]
 pub(crate) struct Chapter {
@@ -78,6 +120,8 @@ pub(crate) struct Input<'a> {
     pub resources: Option<&'a crate::resources::Resources>,
     /// Page `i`'s body as one audience's view shows it.
     pub view_body: &'a (dyn Fn(PageId, &crate::resources::View) -> Rendered + Sync),
+    /// Rule changes, newest first, listed with the pages' change notes.
+    pub rule_changes: &'a [crate::asat::RuleChange],
 }
 
 /// Output path → contents (or the template's error).
@@ -123,15 +167,36 @@ pub(crate) fn render(input: &Input, sections: Option<&BTreeSet<PageId>>) -> File
     let mut entries: Vec<(&Page, &ChangeNote)> = pages.pages().flat_map(|p| p.front.changes.iter().map(move |c| (p, c))).collect();
     // Newest first; the same day by page title, then as written.
     entries.sort_by(|a, b| b.1.date.cmp(&a.1.date).then_with(|| a.0.front.title.cmp(&b.0.front.title)).then_with(|| a.0.rel.cmp(&b.0.rel)));
+    let items = feed_items(config, pages, &entries, input.rule_changes);
     let mut page = blank_context(ContextKind::Updates, "Updates".into(), format!("{base}{UPDATES_URL}"));
     page.summary = Some("What has changed on this site, newest first.".into());
     page.feed_url = Some(format!("{base}{FEED_PATH}"));
-    page.entries = entries
+    page.entries = items
         .iter()
-        .map(|(p, c)| Entry { date: timescales::date::day_month_year(c.date), date_iso: c.date.to_string(), title: p.front.title.clone(), url: format!("{base}{}", p.url), note: c.note.clone() })
+        .map(|i| Entry { date: timescales::date::day_month_year(i.date), date_iso: i.date.to_string(), title: i.title.clone(), url: i.url.clone(), note: i.note.clone() })
         .collect();
     out.insert(format!("{UPDATES_URL}index.html"), render_page(input, "updates.html", page));
-    out.insert(FEED_PATH.into(), Ok(feed(config, input.history, &entries).into_bytes()));
+    out.insert(FEED_PATH.into(), Ok(feed(config, input.history, &items).into_bytes()));
+
+    // The past editions (see crate::editions), newest first.
+    if !config.editions.is_empty() {
+        let url = crate::editions::EDITIONS_URL;
+        let mut page = blank_context(ContextKind::Editions, "Past editions".into(), format!("{base}{url}"));
+        page.summary = Some("This site as it was on earlier dates, with the timescales then in force.".into());
+        let mut editions: Vec<&crate::config::Edition> = config.editions.iter().collect();
+        editions.sort_by_key(|e| std::cmp::Reverse(e.date));
+        page.entries = editions
+            .iter()
+            .map(|e| Entry {
+                date: timescales::date::day_month_year(e.date),
+                date_iso: e.date.to_string(),
+                title: format!("The site as at {}", timescales::date::day_month_year(e.date)),
+                url: format!("{base}{}", crate::editions::edition_url(e.date)),
+                note: format!("The pages of revision {} with the timescales in force on {}.", e.revision, timescales::date::day_month_year(e.date)),
+            })
+            .collect();
+        out.insert(format!("{url}index.html"), render_page(input, "editions.html", page));
+    }
 
     // Each audience's view of a page with the resources filter, for readers
     // without JavaScript: the same page with only that audience's rows.
@@ -220,7 +285,7 @@ fn print_page(input: &Input, section: &Page, r: &Rendered) -> Option<Result<Vec<
 /// The Atom 1.0 feed of the change notes (newest first). Its `updated` is
 /// the newest note's date, not the time of the build, so output stays
 /// byte-identical for the same input.
-fn feed(config: &SiteConfig, history: &History, entries: &[(&Page, &ChangeNote)]) -> String {
+fn feed(config: &SiteConfig, history: &History, entries: &[FeedItem]) -> String {
     let esc = |s: &str| {
         let mut o = String::new();
         pulldown_cmark_escape::escape_html(&mut o, s).expect("string");
@@ -229,7 +294,7 @@ fn feed(config: &SiteConfig, history: &History, entries: &[(&Page, &ChangeNote)]
     let base = &config.base_url;
     let host = base.split_once("://").map_or("", |(_, r)| r).split(['/', ':', '@']).next().unwrap_or("");
     let host = if host.is_empty() { "example.invalid" } else { host };
-    let newest = entries.first().map(|e| e.1.date).or_else(|| history.newest()).map_or_else(|| "1970-01-01".to_owned(), |d| d.to_string());
+    let newest = entries.first().map(|e| e.date).or_else(|| history.newest()).map_or_else(|| "1970-01-01".to_owned(), |d| d.to_string());
     let mut o = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     o.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", esc(&config.language)));
     o.push_str(&format!("  <id>tag:{host},2000:{}{FEED_PATH}</id>\n", esc(&config.base_path)));
@@ -238,22 +303,13 @@ fn feed(config: &SiteConfig, history: &History, entries: &[(&Page, &ChangeNote)]
     o.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}{FEED_PATH}\"/>\n", esc(base)));
     o.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}{UPDATES_URL}\"/>\n", esc(base)));
     o.push_str(&format!("  <author><name>{}</name></author>\n", esc(&config.title)));
-    // The n-th note of a page on a day: stable while notes are only added.
-    let mut seen: BTreeMap<(&str, time::Date), usize> = BTreeMap::new();
-    let mut numbered: Vec<usize> = vec![0; entries.len()];
-    // Count in written order (oldest day last in `changes`, but same-day notes keep theirs).
-    for (k, (p, c)) in entries.iter().enumerate() {
-        let n = seen.entry((p.rel.as_str(), c.date)).or_insert(0);
-        *n += 1;
-        numbered[k] = *n;
-    }
-    for ((p, c), n) in entries.iter().zip(numbered) {
+    for i in entries {
         o.push_str("  <entry>\n");
-        o.push_str(&format!("    <id>tag:{host},{}:{}{}{n}</id>\n", c.date, esc(&config.base_path), esc(&p.url)));
-        o.push_str(&format!("    <title>{}</title>\n", esc(&p.front.title)));
-        o.push_str(&format!("    <updated>{}T00:00:00Z</updated>\n", c.date));
-        o.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}{}\"/>\n", esc(base), esc(&p.url)));
-        o.push_str(&format!("    <summary>{}</summary>\n", esc(&c.note)));
+        o.push_str(&format!("    <id>tag:{host},{}:{}</id>\n", i.date, esc(&i.id)));
+        o.push_str(&format!("    <title>{}</title>\n", esc(&i.title)));
+        o.push_str(&format!("    <updated>{}T00:00:00Z</updated>\n", i.date));
+        o.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}{}\"/>\n", esc(base), esc(&i.link)));
+        o.push_str(&format!("    <summary>{}</summary>\n", esc(&i.note)));
         o.push_str("  </entry>\n");
     }
     o.push_str("</feed>\n");

@@ -27,6 +27,11 @@ pub(crate) struct Outputs {
     pub search: std::sync::OnceLock<Result<Vec<OutFile>, String>>,
 }
 
+/// What every page's template gets as `site`.
+fn site_context(site: &Site) -> SiteContext {
+    SiteContext { as_at_banner: site.tools.banner.clone(), ..context::site_context(&site.src.config, &site.src.pages) }
+}
+
 /// Renders everything: every page, the 404 page and the generated pages.
 pub(crate) fn render(site: &mut Site) {
     let all: Vec<PageId> = site.pages().ids().collect();
@@ -41,7 +46,7 @@ pub(crate) fn render_pages(site: &mut Site, ids: &[PageId]) -> Vec<String> {
         None => ids.iter().map(|_| None).collect(),
         Some(templates) => {
             let (config, pages, history) = (&site.src.config, &site.src.pages, &site.src.history);
-            let site_ctx = context::site_context(config, pages);
+            let site_ctx = site_context(site);
             ids.par_iter()
                 .map(|&id| {
                     let s = pages.get(id);
@@ -70,7 +75,7 @@ pub(crate) fn render_pages(site: &mut Site, ids: &[PageId]) -> Vec<String> {
 pub(crate) fn render_not_found(site: &mut Site) {
     site.out.not_found = site.tools.templates.as_ref().map(|templates| {
         let (config, pages) = (&site.src.config, &site.src.pages);
-        let site = SiteContext { nav: context::nav_for(config, pages, None), ..context::site_context(config, pages) };
+        let site = SiteContext { nav: context::nav_for(config, pages, None), ..site_context(site) };
         let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page: context::not_found_context(config) }));
         templates.render("404.html", &ctx)
     });
@@ -83,7 +88,7 @@ pub(crate) fn refresh_generated(site: &mut Site, sections: Option<&BTreeSet<Page
         site.out.generated.clear();
         return Vec::new();
     };
-    let site_ctx = context::site_context(&site.src.config, &site.src.pages);
+    let site_ctx = site_context(site);
     let input = generated::Input {
         config: &site.src.config,
         pages: &site.src.pages,
@@ -92,6 +97,7 @@ pub(crate) fn refresh_generated(site: &mut Site, sections: Option<&BTreeSet<Page
         site: &site_ctx,
         resources: site.src.resources.get().map(|r| &**r),
         view_body: &|id, view| crate::parse::view_body(&site.src, &site.tools, id, view),
+        rule_changes: &site.tools.rule_changes,
     };
     let new = generated::render(&input, sections);
     let old = &mut site.out.generated;
@@ -136,8 +142,11 @@ pub(crate) fn files(site: &Site) -> Result<Vec<OutFile>, Failure> {
     }
     files.push(OutFile { path: "sitemap.xml".into(), bytes: context::sitemap(&src.config, &src.pages).into_bytes() });
     files.push(OutFile { path: "_headers".into(), bytes: context::headers().into_bytes() });
+    // A past edition (see crate::editions) has no search index of its own.
     #[cfg(feature = "search")]
-    files.extend(search_files(site)?.iter().cloned());
+    if src.opts.current_site.is_none() {
+        files.extend(search_files(site)?.iter().cloned());
+    }
     Ok(files)
 }
 

@@ -10,7 +10,12 @@
 //     initially, in the error state and with results;
 //   - the .ics download parsed back: CRLF, folding, all-day dates, UIDs;
 //   - no console error, uncaught exception or CSP violation;
-//   - timing: computing all dates of one calculator, printed (budget 1 ms).
+//   - timing: computing all dates of one calculator, printed (budget 1 ms);
+//   - rules that changed: a date before a change (3 March 2020) gets the
+//     dates `waymark dates` gives, each row counted by an older rule says
+//     so ("For … on 3 March 2020, the rule then in force was …" with the
+//     words `waymark dates --explain` prints), and a date after the change
+//     gets no such notice.
 //
 // usage: node calculator.mjs SITE_DIR WAYMARK_BIN RULES_FILE [SCREENSHOT_DIR]
 // Prints `calculator: N passed, M failed` last; exits 1 on any failure.
@@ -97,6 +102,8 @@ async function expected(timescale, asked, count) {
 async function calculatorPages(root) {
   const byId = new Map();
   for (const file of await htmlFiles(root)) {
+    // Past editions count by the rules of their own revision, not RULES_FILE.
+    if (file.split(path.sep)[0] === 'editions') continue;
     const html = await readFile(path.join(root, file), 'utf8');
     // Only pages that load the calculator script are interactive; a section's
     // print page carries the same markup for its no-JavaScript wording.
@@ -159,6 +166,8 @@ function fillAll(page, id, inputs) {
           id: r.dataset.wmTimescale,
           dates: [...r.querySelectorAll('[data-wm-iso]')].map((n) => n.dataset.wmIso),
           words: [...r.querySelectorAll('[data-wm-iso]')].map((n) => n.textContent),
+          then: r.querySelector('.wm-calculator__then')?.textContent ?? null,
+          rule: r.querySelector('.wm-calculator__rule')?.textContent ?? null,
         }));
         out.push(rows);
       }
@@ -209,6 +218,53 @@ async function parity(browser, origin, id, url, dates, problems) {
   );
   await page.close();
   return { median, mean };
+}
+
+// ------------------------------------------------------------------ rules that changed
+
+/** What `waymark dates --explain` says about the rule used: its words and whether a later one exists. */
+async function explained(timescale, asked) {
+  const args = ['dates', '--rules', rulesFile, '--explain', timescale, asked[0].iso];
+  for (const a of asked) args.push('--event', `${a.event}=${a.iso}`);
+  const { stdout } = await run(waymark, args);
+  const header = stdout.split('\n').find((l) => l.startsWith(`${timescale} (`));
+  const words = header.slice(header.indexOf('): ') + 3, header.lastIndexOf(', counted in the '));
+  const from = /This is the rule in force from (\d+ \w+ \d+)/.exec(stdout)?.[1] ?? null;
+  const figure = / in force was (?:the one from [^:]+: )?(\d+) /.exec(stdout)?.[1] ?? null;
+  return { words, from, figure, later: /^From .* the rule is /m.test(stdout) };
+}
+
+async function beforeAChange(browser, origin, pages, problems) {
+  let notices = 0;
+  for (const [id, url] of pages) {
+    const page = await openPage(browser, origin + url, problems);
+    const events = await page.evaluate((id) => [...document.querySelectorAll(`section[data-wm-calculator="${id}"] fieldset[data-wm-event]`)].map((f) => ({ event: f.dataset.wmEvent, words: f.dataset.wmWords })), id);
+    const plain = await page.evaluate((id) => document.querySelector(`section[data-wm-calculator="${id}"]`).dataset.wmPlain === 'true', id);
+    for (const day of ['2020-03-03', '2022-03-03']) {
+      const asked = events.map((e, k) => ({ ...e, iso: k === 0 ? day : addDays(day, 120) }));
+      const [rows] = await fillAll(page, id, [asked]);
+      for (const row of rows) {
+        const want = await expected(row.id, asked, row.dates.length);
+        check(JSON.stringify(row.dates) === JSON.stringify(want), `${id} ${day} ${row.id}: the dates of waymark dates`, `${row.dates} vs ${want}`);
+        const cli = await explained(row.id, asked);
+        if (cli.later) {
+          const event = asked.find((a) => a.iso === day);
+          // Family calculators word the rule for families: the row's own rule line, with the older figure.
+          const words = plain ? row.rule[0].toLowerCase() + row.rule.slice(1, -1) : cli.words;
+          if (plain) check(words.includes(` ${cli.figure} `), `${id} ${day} ${row.id}: the family wording has the older figure`, `${words} vs ${cli.figure}`);
+          const text = `For ${event.words} on ${day === '2020-03-03' ? '3 March 2020' : '3 March 2022'}, the rule then in force was ${words}${cli.from ? ` (in force from ${cli.from})` : ''}.`;
+          check(row.then === text.replace(/'/g, '\u2019'), `${id} ${day} ${row.id}: the notice names the older rule`, `${row.then} vs ${text}`);
+          notices++;
+        } else {
+          check(row.then === null, `${id} ${day} ${row.id}: no notice for the current rule`, row.then);
+        }
+      }
+      if (day === '2020-03-03') await axe(page, `${id} with a rule that changed`);
+    }
+    await page.close();
+  }
+  check(notices >= 2, 'a date before a change gets the older rule with its notice', `${notices} notices`);
+  console.log(`calculator: rules that changed: ${notices} rows counted by an older rule, each with its notice`);
 }
 
 // ------------------------------------------------------------------ errors, axe, ics
@@ -354,6 +410,7 @@ try {
     await parity(chromium.browser, srv.origin, id, url, dates, problems);
     await errorsAxeIcs(chromium.browser, srv.origin, id, url, problems);
   }
+  await beforeAChange(chromium.browser, srv.origin, pages, problems);
   check(problems.length === 0, 'no console error, exception or CSP violation', problems.slice(0, 5).join('; '));
 } catch (err) {
   check(false, 'calculator test ran', err.stack);

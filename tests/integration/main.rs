@@ -2,6 +2,7 @@
 //!
 //! See `tests/README.md` for how to add a case.
 
+mod asat;
 mod build;
 mod calculator;
 mod checks;

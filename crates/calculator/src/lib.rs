@@ -15,7 +15,7 @@
 
 use time::Date;
 use timescales::length::{Length, Unit};
-use timescales::plan::{DayTable, Plan, PlanAnchor, PlanShape, PlanTimescale};
+use timescales::plan::{DayTable, Plan, PlanAnchor, PlanShape, PlanTimescale, PlanVersion};
 use timescales::Direction;
 use wasm_bindgen::prelude::*;
 
@@ -38,6 +38,17 @@ pub struct Row {
     pub dates: Vec<Due>,
     /// For `earliest_of`: the name of the rule that set the date.
     pub set_by: Option<String>,
+    /// When the count used a version of the rule other than the current one.
+    pub then: Option<Then>,
+}
+
+/// The version of a rule a count used, when it is not the one in force now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Then {
+    /// The day that chose it (`YYYY-MM-DD`): the count's day 0.
+    pub on: String,
+    /// The first day of that version (`YYYY-MM-DD`), if it has one.
+    pub from: Option<String>,
 }
 
 /// One due date.
@@ -64,6 +75,12 @@ pub struct Words {
     pub plain_words: String,
     /// Sources, joined with "; ".
     pub source: String,
+    /// For a dated timescale: the words of each version (the same fields), oldest first.
+    pub versions: Vec<Words>,
+    /// The first day of each version (`YYYY-MM-DD`), if it has one.
+    pub version_from: Vec<Option<String>>,
+    /// The version in force now, if any.
+    pub current: Option<usize>,
 }
 
 /// A calculator: indexes into the events and timescales.
@@ -145,6 +162,13 @@ fn field<'a>(o: &'a [(String, Value)], key: &str) -> &'a Value {
     o.iter().find(|(k, _)| k == key).map_or(&Value::Null, |(_, v)| v)
 }
 
+/// A figure: `"n"` and `"unit"` of an object.
+fn length_in(o: &[(String, Value)]) -> Res<Length> {
+    let n = u32::try_from(int(field(o, "n"), "n")?).map_err(|_| bad("n"))?;
+    let unit = *Unit::ALL.get(index(field(o, "unit"), "unit", 4)?).ok_or_else(|| bad("unit"))?;
+    Ok(Length { n, unit })
+}
+
 /// Reads the JSON that `waymark build` publishes
 /// ([`timescales::plan::browser_json`]).
 pub fn load(json_text: &str) -> Res<Published> {
@@ -175,16 +199,39 @@ pub fn load(json_text: &str) -> Res<Published> {
     for t in ts_values {
         let t = obj(t, "timescale")?;
         let s = |k: &str| text(field(t, k), k);
-        words.push(Words { id: s("id")?, label: s("label")?, plain: s("plain")?, words: s("words")?, plain_words: s("plain_words")?, source: s("source")? });
+        let read_words = |o: &[(String, Value)]| -> Res<Words> {
+            let s = |k: &str| text(field(o, k), k);
+            Ok(Words { label: s("label")?, plain: s("plain")?, words: s("words")?, plain_words: s("plain_words")?, source: s("source")?, ..Words::default() })
+        };
+        let mut w = Words { id: s("id")?, ..read_words(t)? };
+        let mut versions = Vec::new();
+        if let Value::Array(vs) = field(t, "versions") {
+            for v in vs {
+                let v = obj(v, "version")?;
+                let from = match field(v, "from") {
+                    Value::Null => None,
+                    d => Some(i32::try_from(int(d, "from")?).map_err(|_| bad("from"))?),
+                };
+                let length = match field(v, "n") {
+                    Value::Null => None,
+                    _ => Some(length_in(v)?),
+                };
+                versions.push(PlanVersion { from, length });
+                w.version_from.push(from.and_then(|d| Date::from_julian_day(d).ok()).map(iso));
+                w.versions.push(Words { id: w.id.clone(), ..read_words(v)? });
+            }
+            w.current = opt_index(field(t, "current"), "current", versions.len())?;
+        }
+        let until = match field(t, "until") {
+            Value::Null => None,
+            d => Some(i32::try_from(int(d, "until")?).map_err(|_| bad("until"))?),
+        };
+        words.push(w);
         let anchor = || -> Res<PlanAnchor> {
             let a = index(field(t, "anchor"), "anchor", n_ev + n_ts)?;
             Ok(if a < n_ev { PlanAnchor::Event(a) } else { PlanAnchor::Timescale(a - n_ev) })
         };
-        let length = || -> Res<Length> {
-            let n = u32::try_from(int(field(t, "n"), "n")?).map_err(|_| bad("n"))?;
-            let unit = *Unit::ALL.get(index(field(t, "unit"), "unit", 4)?).ok_or_else(|| bad("unit"))?;
-            Ok(Length { n, unit })
-        };
+        let length = || length_in(t);
         let shape = match int(field(t, "kind"), "kind")? {
             0 => PlanShape::Within { anchor: anchor()?, direction: Direction::After, length: length()? },
             1 => PlanShape::Within { anchor: anchor()?, direction: Direction::Before, length: length()? },
@@ -192,7 +239,7 @@ pub fn load(json_text: &str) -> Res<Published> {
             3 => PlanShape::EarliestOf(list(field(t, "of"), "of", |i| index(i, "of", n_ts))?),
             _ => return Err(bad("kind")),
         };
-        timescales.push(PlanTimescale { shape, calendar: opt_index(field(t, "calendar"), "calendar", calendars.len())? });
+        timescales.push(PlanTimescale { shape, calendar: opt_index(field(t, "calendar"), "calendar", calendars.len())?, versions, until });
     }
     let mut calculators = Vec::new();
     for (id, c) in obj(field(top, "calculators"), "calculators")? {
@@ -265,6 +312,20 @@ pub fn rows_json(rows: &[Row]) -> String {
             Some(s) => json::write_str(&mut out, s),
             None => out.push_str("null"),
         }
+        out.push_str(",\"then\":");
+        match &r.then {
+            Some(t) => {
+                out.push_str("{\"on\":");
+                json::write_str(&mut out, &t.on);
+                out.push_str(",\"from\":");
+                match &t.from {
+                    Some(f) => json::write_str(&mut out, f),
+                    None => out.push_str("null"),
+                }
+                out.push('}');
+            }
+            None => out.push_str("null"),
+        }
         out.push('}');
     }
     out.push(']');
@@ -293,7 +354,15 @@ pub fn compute(rules: &Published, id: &str, asked: &[(String, String)], plain: b
     calc.shows
         .iter()
         .map(|&t| {
-            let w = &rules.words[t];
+            let all = &rules.words[t];
+            let used = rules.plan.version_used(t, &events, calc.calendar, None).map_err(out_of_range)?;
+            let (w, then) = match used {
+                Some((i, on)) => {
+                    let then = (Some(i) != all.current).then(|| Then { on: iso(on), from: all.version_from[i].clone() });
+                    (&all.versions[i], then)
+                }
+                None => (all, None),
+            };
             let (dates, set_by) = if matches!(rules.plan.timescales[t].shape, PlanShape::Every { .. }) {
                 (rules.plan.series(t, &events, calc.calendar, series.max(1)).map_err(out_of_range)?, None)
             } else {
@@ -301,12 +370,13 @@ pub fn compute(rules: &Published, id: &str, asked: &[(String, String)], plain: b
                 (vec![date], set_by.map(|s| name(&rules.words[s])))
             };
             Ok(Row {
-                id: w.id.clone(),
+                id: all.id.clone(),
                 label: name(w),
                 words: if plain { w.plain_words.clone() } else { w.words.clone() },
                 source: w.source.clone(),
                 dates: dates.into_iter().map(|d| Due { iso: iso(d), long: long(d) }).collect(),
                 set_by,
+                then,
             })
         })
         .collect()
@@ -366,7 +436,7 @@ mod tests {
     fn rules() -> (Rules, Published) {
         let doc: RulesDoc = serde_json::from_str(RULES).unwrap();
         let rules = Rules::from_doc(&doc, &Imports::default()).unwrap();
-        let published = load(&timescales::plan::browser_json(&rules, timescales::plan::BROWSER_YEARS)).unwrap();
+        let published = load(&timescales::plan::browser_json(&rules, timescales::plan::BROWSER_YEARS, None)).unwrap();
         (rules, published)
     }
 
@@ -385,7 +455,7 @@ mod tests {
         assert!(compute(&rules, "c", &[("m".into(), "2070-01-05".into())], false, 1).is_err());
         assert!(load("{\"events\":1}").is_err());
         let json = rows_json(&rows);
-        assert!(json.starts_with(r#"[{"id":"a","label":"the first","words":"within 15 calendar days of registration","source":"X","dates":[{"iso":"2027-01-07","long":"Thursday 7 January 2027"}],"set_by":null}"#), "{json}");
+        assert!(json.starts_with(r#"[{"id":"a","label":"the first","words":"within 15 calendar days of registration","source":"X","dates":[{"iso":"2027-01-07","long":"Thursday 7 January 2027"}],"set_by":null,"then":null}"#), "{json}");
         assert!(matches!(json::parse(&json), Ok(Value::Array(a)) if a.len() == 3));
     }
 
@@ -404,5 +474,44 @@ mod tests {
             }
             day = day.next_day().unwrap();
         }
+    }
+
+    #[test]
+    fn counts_by_the_version_of_the_date_entered_and_says_so() {
+        let doc: RulesDoc = serde_json::from_str(
+            r#"{"calendar":"s","calendars":{"s":{"holidays":"scotland"}},
+            "events":{"c":{"label":"the concern","plain":"the worry"}},
+            "timescales":{"i":{"label":"the meeting","plain":"the meeting","after":"c",
+                "within":{"2014-05-01":"21 calendar days","2021-09-02":"28 calendar days"},
+                "source":{"2014-05-01":"Old","2021-09-02":"New"}},
+              "r":{"label":"later","plain":"later","after":"i","every":{"2014-05-01":"4 weeks","2021-09-02":"2 weeks"},
+                "source":{"2014-05-01":"Old","2021-09-02":"New"}}},
+            "calculators":{"k":{"title":"T","asks":"c","shows":["i","r"]}}}"#,
+        )
+        .unwrap();
+        let host = Rules::from_doc(&doc, &Imports::default()).unwrap();
+        let today = timescales::date::parse_iso("2026-01-01");
+        let rules = load(&timescales::plan::browser_json(&host, timescales::plan::BROWSER_YEARS, today)).unwrap();
+        let rows = compute(&rules, "k", &[("c".into(), "2020-03-03".into())], false, 3).unwrap();
+        assert_eq!(rows[0].dates[0].iso, "2020-03-24");
+        assert_eq!(rows[0].words, "within 21 calendar days of the concern");
+        assert_eq!(rows[0].source, "Old");
+        assert_eq!(rows[0].then, Some(Then { on: "2020-03-03".into(), from: Some("2014-05-01".into()) }));
+        assert!(rows_json(&rows).contains(r#""then":{"on":"2020-03-03","from":"2014-05-01"}"#));
+        let rows = compute(&rules, "k", &[("c".into(), "2022-03-03".into())], false, 3).unwrap();
+        assert_eq!((rows[0].dates[0].iso.as_str(), rows[0].then.as_ref()), ("2022-03-31", None));
+        // Every day around the change, the browser counts as the host does.
+        let mut day = timescales::date::parse_iso("2021-06-01").unwrap();
+        while day < timescales::date::parse_iso("2022-01-01").unwrap() {
+            let rows = compute(&rules, "k", &[("c".into(), iso(day))], false, 3).unwrap();
+            let events = EventDates::new().with("c", day);
+            for row in &rows {
+                let want: Vec<String> = host.series(&row.id, &events, None, 3).unwrap().into_iter().map(timescales::date::iso).collect();
+                assert_eq!(row.dates.iter().map(|d| d.iso.clone()).collect::<Vec<_>>(), want, "{} from {day}", row.id);
+            }
+            day = day.next_day().unwrap();
+        }
+        // Before the first figure the rule was not in force: no dates.
+        assert!(compute(&rules, "k", &[("c".into(), "2014-04-30".into())], false, 1).is_err());
     }
 }

@@ -31,7 +31,8 @@ pub fn long(date: Date) -> String {
     format!("{} {} {} {}", date.weekday(), date.day(), date.month(), date.year())
 }
 
-/// `26 December 2026`, the form pages use for dates (last reviewed, change notes).
+/// `26 December 2026`: a date without its weekday, the form pages use (last
+/// reviewed, change notes, when a rule took effect).
 pub fn day_month_year(date: Date) -> String {
     format!("{} {} {}", date.day(), date.month(), date.year())
 }

@@ -83,9 +83,9 @@ pub struct EventDoc {
 #[serde(deny_unknown_fields)]
 pub struct TimescaleDoc {
     /// Practitioner name of the deadline, a noun phrase that fits mid-sentence.
-    pub label: String,
+    pub label: Dated<String>,
     /// Family name of it.
-    pub plain: String,
+    pub plain: Dated<String>,
     /// Counts forward from this event or timescale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
@@ -94,10 +94,10 @@ pub struct TimescaleDoc {
     pub before: Option<String>,
     /// One deadline: `N calendar days|working days|weeks|months`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub within: Option<String>,
+    pub within: Option<Dated<String>>,
     /// A repeating deadline, same units.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub every: Option<String>,
+    pub every: Option<Dated<String>>,
     /// Whichever of these timescales falls first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub earliest_of: Option<Vec<String>>,
@@ -105,19 +105,103 @@ pub struct TimescaleDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<String>,
     /// Where the figure in force comes from.
-    pub source: OneOrMany,
+    pub source: Dated<OneOrMany>,
     /// Anything a reader should know (ambiguities, "may").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Dated<String>>,
     /// Words to use instead of the generated practitioner wording.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wording: Option<String>,
+    pub wording: Option<Dated<String>>,
     /// Words to use instead of the generated family wording.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plain_wording: Option<String>,
+    pub plain_wording: Option<Dated<String>>,
     /// Figures other sources give, when they differ from the one in force.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_sources: Vec<OtherSourceDoc>,
+    /// The first day the timescale exists (`YYYY-MM-DD`); always, when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The first day it no longer exists; never ends, when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+}
+
+/// A value that may change over time: a plain value (in force always), or a
+/// mapping from the date each value takes effect (`YYYY-MM-DD`) to the value,
+/// as OpenFisca keys its parameters. The dates stay text, in the order
+/// written, duplicates kept: [`crate::Rules::from_doc`] checks them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dated<T> {
+    /// One value for all time.
+    Always(T),
+    /// `(date as written, value)` in file order.
+    Changes(Vec<(String, T)>),
+}
+
+impl<T: Default> Default for Dated<T> {
+    fn default() -> Self {
+        Dated::Always(T::default())
+    }
+}
+
+impl<T> Dated<T> {
+    /// The value written last (the newest, in a file in order).
+    pub fn last(&self) -> Option<&T> {
+        match self {
+            Dated::Always(v) => Some(v),
+            Dated::Changes(c) => c.last().map(|(_, v)| v),
+        }
+    }
+
+    /// True for the mapping form.
+    pub fn is_dated(&self) -> bool {
+        matches!(self, Dated::Changes(_))
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Dated<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::value::{SeqAccessDeserializer, StrDeserializer, StringDeserializer, UnitDeserializer};
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Dated<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value, or a mapping from the date it takes effect (YYYY-MM-DD) to the value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Dated<T>, E> {
+                T::deserialize(StrDeserializer::<E>::new(v)).map(Dated::Always)
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Dated<T>, E> {
+                T::deserialize(StringDeserializer::<E>::new(v)).map(Dated::Always)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Dated<T>, E> {
+                T::deserialize(UnitDeserializer::<E>::new()).map(Dated::Always)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Dated<T>, E> {
+                self.visit_unit()
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Dated<T>, A::Error> {
+                T::deserialize(SeqAccessDeserializer::new(seq)).map(Dated::Always)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Dated<T>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    out.push((key, map.next_value::<T>()?));
+                }
+                Ok(Dated::Changes(out))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+impl<T: Serialize> Serialize for Dated<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Dated::Always(v) => v.serialize(s),
+            Dated::Changes(c) => s.collect_map(c.iter().map(|(k, v)| (k, v))),
+        }
+    }
 }
 
 /// Another source's figure for the same deadline.

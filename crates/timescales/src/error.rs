@@ -207,6 +207,53 @@ pub enum ErrorKind {
     },
     /// An `other_sources` entry with neither or both of `within` and `every`.
     OtherSourceLength,
+    /// A key of a dated value that is not a `YYYY-MM-DD` date.
+    BadChangeDate {
+        /// As written.
+        text: String,
+    },
+    /// A dated value given as an empty mapping.
+    NoChanges,
+    /// The same date twice in one dated value.
+    DuplicateDate {
+        /// The date.
+        date: String,
+    },
+    /// A date earlier than the one before it.
+    DateOutOfOrder {
+        /// The date.
+        date: String,
+        /// The date written before it.
+        previous: String,
+    },
+    /// A dated figure without a source dated the same day.
+    UndatedSource {
+        /// The figure's date.
+        date: String,
+        /// True when `source` is dated but lacks this date; false when it is one plain value.
+        source_dated: bool,
+    },
+    /// `until` on or before `from`.
+    UntilNotAfterFrom {
+        /// `from`.
+        from: String,
+        /// `until`.
+        until: String,
+    },
+    /// A change dated on or after `until`, so never in force.
+    ChangeAfterUntil {
+        /// The change's date.
+        date: String,
+        /// `until`.
+        until: String,
+    },
+    /// `from` earlier than the first dated figure, so the rule would have no figure at first.
+    FromBeforeFirstFigure {
+        /// `from`.
+        from: String,
+        /// The first figure's date.
+        first: String,
+    },
 }
 
 impl fmt::Display for ErrorKind {
@@ -236,11 +283,29 @@ impl fmt::Display for ErrorKind {
                 write!(f, "this calculator shows `{timescale}`, which needs the date of `{event}`, but does not ask for it")
             }
             OtherSourceLength => f.write_str("another source's figure needs exactly one of `within` or `every`"),
+            BadChangeDate { text } => write!(f, "`{text}` is not a date, so it cannot say when this value takes effect"),
+            NoChanges => f.write_str("no dated values are given"),
+            DuplicateDate { date } => write!(f, "{date} is given twice"),
+            DateOutOfOrder { date, previous } => write!(f, "{date} comes after {previous}, which is later: dates must be in order"),
+            UndatedSource { date, source_dated: true } => write!(f, "the figure changes on {date}, but `source` has no entry for {date}"),
+            UndatedSource { date, source_dated: false } => write!(f, "the figure changes on {date}, but `source` is not dated"),
+            UntilNotAfterFrom { from, until } => write!(f, "`until` ({until}) is not after `from` ({from})"),
+            ChangeAfterUntil { date, until } => write!(f, "this value takes effect on {date}, when the timescale has ended (`until: {until}`)"),
+            FromBeforeFirstFigure { from, first } => {
+                write!(f, "the timescale begins on {from} (`from`), but its first figure takes effect on {first}")
+            }
         }
     }
 }
 
 impl ErrorKind {
+    /// True when the problem is best shown at the key (a date that is the key
+    /// of a dated value) rather than at the value.
+    pub fn at_key(&self) -> bool {
+        use ErrorKind::*;
+        matches!(self, BadChangeDate { .. } | DuplicateDate { .. } | DateOutOfOrder { .. } | UndatedSource { .. } | ChangeAfterUntil { .. })
+    }
+
     /// How to fix it.
     pub fn help(&self) -> Option<String> {
         use ErrorKind::*;
@@ -276,6 +341,14 @@ impl ErrorKind {
             NotAHoliday { .. } => "`not_holidays` removes a day that the built-in rules or an extended calendar make a holiday; check the date".to_owned(),
             CalculatorMissingEvent { event, .. } => format!("add `{event}` to `asks` (or to `same_day` if it happens on the day of the asked event)"),
             OtherSourceLength => "e.g. `{ source: National guidance, within: 15 working days }`".to_owned(),
+            BadChangeDate { .. } => "write each date as YYYY-MM-DD, e.g. `2021-09-02: 28 calendar days`".to_owned(),
+            NoChanges => "give one value, or one or more `YYYY-MM-DD: value` lines".to_owned(),
+            DuplicateDate { .. } => "keep one value for each date".to_owned(),
+            DateOutOfOrder { .. } => "list the dates from the oldest to the newest".to_owned(),
+            UndatedSource { date, .. } => format!("date `source` the same way, with an entry `{date}: …` naming where this figure comes from"),
+            UntilNotAfterFrom { .. } => "`until` is the first day the timescale no longer applies, so it comes after `from`".to_owned(),
+            ChangeAfterUntil { .. } => "remove the value, or move `until` later".to_owned(),
+            FromBeforeFirstFigure { first, .. } => format!("make `from` {first} or later, or add a figure dated on or before `from`"),
         })
     }
 }
@@ -314,6 +387,29 @@ pub enum EvalError {
     /// The count ran past the dates the engine can represent.
     #[error("the date is out of range (due dates must fall in the years 1 to 9999)")]
     OutOfRange,
+    /// The timescale did not exist on the date its count starts from (or
+    /// the `as_at` date): before its first figure or `from`, or from `until` on.
+    #[error("`{timescale}` was not in force on {}{}", crate::date::day_month_year(*.on), in_force_words(*.from, *.until))]
+    NotInForce {
+        /// The timescale.
+        timescale: String,
+        /// The date asked about.
+        on: time::Date,
+        /// The first day it exists, if it has one.
+        from: Option<time::Date>,
+        /// The first day it no longer exists, if any.
+        until: Option<time::Date>,
+    },
+}
+
+fn in_force_words(from: Option<time::Date>, until: Option<time::Date>) -> String {
+    use crate::date::day_month_year as d;
+    match (from, until) {
+        (Some(f), Some(u)) => format!(": it applies from {} until {}", d(f), d(u)),
+        (Some(f), None) => format!(": it applies from {}", d(f)),
+        (None, Some(u)) => format!(": it applied until {}", d(u)),
+        (None, None) => String::new(),
+    }
 }
 
 fn hint(s: &Option<String>) -> String {

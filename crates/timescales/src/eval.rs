@@ -14,7 +14,7 @@ use std::fmt;
 use time::Date;
 
 use crate::calendar::{Calendar, NonWorking};
-use crate::date::{add_days, add_months, iso, long};
+use crate::date::{add_days, add_months, day_month_year, iso, long};
 use crate::error::EvalError;
 use crate::length::{Length, Unit};
 use crate::rules::{Anchor, Direction, Rules, Shape, Timescale};
@@ -116,6 +116,17 @@ pub enum Step {
         /// The others and their dates.
         others: Vec<(String, Date)>,
     },
+    /// The version of a dated timescale that the count uses.
+    InForce {
+        /// The timescale.
+        id: String,
+        /// The day that chose the version (the count's day 0, or the `as_at` date).
+        on: Date,
+        /// The first day of that version (`None`: since always).
+        from: Option<Date>,
+        /// Its figure.
+        length: Length,
+    },
     /// A date of a series.
     Occurrence {
         /// 1-based.
@@ -171,6 +182,10 @@ impl fmt::Display for Step {
                 write!(f, "The earliest is {id}, {}, which is earlier than {}, so {id} sets the date.", long(*date), others.join(" and "))
             }
             Step::Occurrence { n, date } => write!(f, "Date {n} of the series is {}.", long(*date)),
+            Step::InForce { id, on, from: Some(from), length } => {
+                write!(f, "On {} the rule for {id} in force was the one from {}: {length}.", day_month_year(*on), day_month_year(*from))
+            }
+            Step::InForce { id, on, from: None, length } => write!(f, "On {} the rule for {id} in force was {length}.", day_month_year(*on)),
         }
     }
 }
@@ -191,6 +206,8 @@ struct Ctx<'a> {
     events: &'a EventDates,
     calendar: Option<&'a Calendar>,
     top: &'a str,
+    /// Evaluate every count by the rules in force on this day, not on its day 0.
+    as_at: Option<Date>,
 }
 
 /// Where explanation steps go, when anyone wants them.
@@ -203,7 +220,7 @@ fn note(trace: &mut Trace<'_>, step: impl FnOnce() -> Step) {
 }
 
 impl Rules {
-    fn ctx<'a>(&'a self, id: &'a str, events: &'a EventDates, calendar: Option<&str>) -> Result<(Ctx<'a>, usize), EvalError> {
+    fn ctx<'a>(&'a self, id: &'a str, events: &'a EventDates, calendar: Option<&str>, as_at: Option<Date>) -> Result<(Ctx<'a>, usize), EvalError> {
         let &idx = self
             .timescale_index
             .get(id)
@@ -215,19 +232,30 @@ impl Rules {
             })?),
             None => None,
         };
-        Ok((Ctx { rules: self, events, calendar, top: id }, idx))
+        Ok((Ctx { rules: self, events, calendar, top: id, as_at }, idx))
     }
 
     /// The due date of timescale `id` (the first date of a repeating one),
-    /// counting in `calendar` if given, else the rule's or the file's.
+    /// counting in `calendar` if given, else the rule's or the file's, by
+    /// the rules in force on each count's day 0.
     pub fn due(&self, id: &str, events: &EventDates, calendar: Option<&str>) -> Result<Date, EvalError> {
-        let (ctx, idx) = self.ctx(id, events, calendar)?;
+        self.due_at(id, events, calendar, None)
+    }
+
+    /// [`Rules::due`], by the rules in force on `as_at` when given.
+    pub fn due_at(&self, id: &str, events: &EventDates, calendar: Option<&str>, as_at: Option<Date>) -> Result<Date, EvalError> {
+        let (ctx, idx) = self.ctx(id, events, calendar, as_at)?;
         ctx.eval(idx, &mut None, 1, 0).map(|(d, _)| d)
     }
 
     /// The due date with the steps that reached it.
     pub fn explain(&self, id: &str, events: &EventDates, calendar: Option<&str>) -> Result<Outcome, EvalError> {
-        let (ctx, idx) = self.ctx(id, events, calendar)?;
+        self.explain_at(id, events, calendar, None)
+    }
+
+    /// [`Rules::explain`], by the rules in force on `as_at` when given.
+    pub fn explain_at(&self, id: &str, events: &EventDates, calendar: Option<&str>, as_at: Option<Date>) -> Result<Outcome, EvalError> {
+        let (ctx, idx) = self.ctx(id, events, calendar, as_at)?;
         let mut steps = Vec::new();
         let (date, set_by) = ctx.eval(idx, &mut Some(&mut steps), 1, 0)?;
         Ok(Outcome { date, set_by, steps })
@@ -247,18 +275,32 @@ impl Rules {
         count: u32,
         explain: bool,
     ) -> Result<(Vec<Date>, Vec<Step>), EvalError> {
-        let (ctx, idx) = self.ctx(id, events, calendar)?;
+        self.series_explained_at(id, events, calendar, count, explain, None)
+    }
+
+    /// [`Rules::series_explained`], by the rules in force on `as_at` when given.
+    pub fn series_explained_at(
+        &self,
+        id: &str,
+        events: &EventDates,
+        calendar: Option<&str>,
+        count: u32,
+        explain: bool,
+        as_at: Option<Date>,
+    ) -> Result<(Vec<Date>, Vec<Step>), EvalError> {
+        let (ctx, idx) = self.ctx(id, events, calendar, as_at)?;
         let mut steps = Vec::new();
         let mut trace: Trace<'_> = if explain { Some(&mut steps) } else { None };
         let t = &self.timescales[idx];
         let dates = match &t.shape {
-            Shape::Every { anchor, length } => {
+            Shape::Every { anchor, .. } => {
                 let cal = ctx.calendar_of(t)?;
                 let start = ctx.anchor_date(anchor, &mut trace, 0)?;
                 let mut out = Vec::with_capacity(count as usize);
                 let mut at = start;
                 for n in 1..=count {
-                    at = count_from(cal, at, *length, Direction::After, &mut trace)?;
+                    let length = ctx.length_of(t, at, &mut trace)?;
+                    at = count_from(cal, at, length, Direction::After, &mut trace)?;
                     note(&mut trace, || Step::Occurrence { n, date: at });
                     out.push(at);
                 }
@@ -326,7 +368,7 @@ impl Rules {
     /// The date another source's figure would give, counted like the rule in
     /// force (same anchor, direction and calendar), for comparison.
     pub fn due_by_other_source(&self, id: &str, which: usize, events: &EventDates, calendar: Option<&str>) -> Result<Option<Date>, EvalError> {
-        let (ctx, idx) = self.ctx(id, events, calendar)?;
+        let (ctx, idx) = self.ctx(id, events, calendar, None)?;
         let t = &self.timescales[idx];
         let Some(other) = t.other_sources.get(which) else { return Ok(None) };
         let (anchor, direction) = match &t.shape {
@@ -341,6 +383,25 @@ impl Rules {
 }
 
 impl Ctx<'_> {
+    /// The figure of `t` for a count starting on `start`: the version in
+    /// force then (or on the `as_at` day).
+    fn length_of(&self, t: &Timescale, start: Date, trace: &mut Trace<'_>) -> Result<Length, EvalError> {
+        let fixed = match &t.shape {
+            Shape::Within { length, .. } | Shape::Every { length, .. } => *length,
+            Shape::EarliestOf(_) => return Err(EvalError::OutOfRange),
+        };
+        if !t.is_dated() {
+            return Ok(fixed);
+        }
+        let on = self.as_at.unwrap_or(start);
+        let (_, v) = t
+            .version_at(on)
+            .ok_or_else(|| EvalError::NotInForce { timescale: t.id.clone(), on, from: t.start(), until: t.until })?;
+        let length = v.length.unwrap_or(fixed);
+        note(trace, || Step::InForce { id: t.id.clone(), on, from: v.from, length });
+        Ok(length)
+    }
+
     fn calendar_of(&self, t: &Timescale) -> Result<&Calendar, EvalError> {
         if let Some(c) = self.calendar {
             return Ok(c);
@@ -380,16 +441,18 @@ impl Ctx<'_> {
         }
         let t = &self.rules.timescales[idx];
         match &t.shape {
-            Shape::Within { anchor, direction, length } => {
+            Shape::Within { anchor, direction, .. } => {
                 let cal = self.calendar_of(t)?;
                 let start = self.anchor_date(anchor, trace, depth)?;
-                Ok((count_from(cal, start, *length, *direction, trace)?, None))
+                let length = self.length_of(t, start, trace)?;
+                Ok((count_from(cal, start, length, *direction, trace)?, None))
             }
-            Shape::Every { anchor, length } => {
+            Shape::Every { anchor, .. } => {
                 let cal = self.calendar_of(t)?;
                 let mut at = self.anchor_date(anchor, trace, depth)?;
                 for _ in 0..nth {
-                    at = count_from(cal, at, *length, Direction::After, trace)?;
+                    let length = self.length_of(t, at, trace)?;
+                    at = count_from(cal, at, length, Direction::After, trace)?;
                 }
                 Ok((at, None))
             }

@@ -18,6 +18,7 @@ pub mod eval;
 pub mod length;
 pub mod plan;
 pub mod rules;
+pub mod versions;
 
 pub use calendar::{BuiltIn, Calendar, Holiday, NonWorking};
 pub use doc::{GovUkFeed, RulesDoc};
@@ -26,3 +27,4 @@ pub use eval::{EventDates, Outcome, Step};
 pub use length::{Length, Unit};
 pub use rules::{Anchor, Calculator, Direction, Event, Imports, OtherSource, Rules, Shape, Timescale};
 pub use time::Date;
+pub use versions::Version;

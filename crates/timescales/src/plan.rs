@@ -79,10 +79,38 @@ pub enum PlanShape {
 /// A timescale, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanTimescale {
-    /// What it computes.
+    /// What it computes (for a dated timescale, the figure comes from [`PlanTimescale::versions`]).
     pub shape: PlanShape,
     /// Its calendar (its own, else the file's default), index into [`Plan::calendars`].
     pub calendar: Option<usize>,
+    /// For a dated timescale, its versions, oldest first; empty when nothing is dated.
+    pub versions: Vec<PlanVersion>,
+    /// The first day it no longer exists (Julian day), if any.
+    pub until: Option<i32>,
+}
+
+/// One version of a dated timescale ([`crate::Version`] without the words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanVersion {
+    /// First day in force (Julian day); `None`: since always.
+    pub from: Option<i32>,
+    /// Its figure (`None` for `earliest_of`).
+    pub length: Option<Length>,
+}
+
+impl PlanTimescale {
+    /// The index of the version in force on `day`, `None` when it did not exist
+    /// (always `Some(0)` for a timescale with nothing dated).
+    pub fn version_at(&self, day: Date) -> Option<usize> {
+        if self.versions.is_empty() {
+            return Some(0);
+        }
+        let jd = day.to_julian_day();
+        if self.until.is_some_and(|u| jd >= u) {
+            return None;
+        }
+        self.versions.iter().rposition(|v| v.from.is_none_or(|f| f <= jd))
+    }
 }
 
 /// The counting part of the rules, resolved to indexes.
@@ -99,10 +127,20 @@ impl Plan {
         calendar.or(self.timescales[ts].calendar).and_then(|c| self.calendars.get(c)).ok_or(EvalError::OutOfRange)
     }
 
-    fn anchor_date(&self, anchor: PlanAnchor, events: &[Option<Date>], calendar: Option<usize>, depth: usize) -> Result<Date, EvalError> {
+    /// The figure of `ts` for a count starting on `start` (or by the rules of `as_at`).
+    fn length_of(&self, ts: usize, fixed: Length, start: Date, as_at: Option<Date>) -> Result<Length, EvalError> {
+        let t = &self.timescales[ts];
+        if t.versions.is_empty() {
+            return Ok(fixed);
+        }
+        let i = t.version_at(as_at.unwrap_or(start)).ok_or(EvalError::OutOfRange)?;
+        Ok(t.versions[i].length.unwrap_or(fixed))
+    }
+
+    fn anchor_date(&self, anchor: PlanAnchor, events: &[Option<Date>], calendar: Option<usize>, as_at: Option<Date>, depth: usize) -> Result<Date, EvalError> {
         match anchor {
             PlanAnchor::Event(e) => events.get(e).copied().flatten().ok_or(EvalError::OutOfRange),
-            PlanAnchor::Timescale(t) => Ok(self.eval(t, events, calendar, depth + 1)?.0),
+            PlanAnchor::Timescale(t) => Ok(self.eval(t, events, calendar, as_at, depth + 1)?.0),
         }
     }
 
@@ -110,28 +148,35 @@ impl Plan {
     /// counting in `calendar` if given, else the timescale's own; with the
     /// `earliest_of` part that set it. Like [`Rules::due`].
     pub fn due(&self, ts: usize, events: &[Option<Date>], calendar: Option<usize>) -> Result<(Date, Option<usize>), EvalError> {
-        self.eval(ts, events, calendar, 0)
+        self.due_at(ts, events, calendar, None)
     }
 
-    fn eval(&self, ts: usize, events: &[Option<Date>], calendar: Option<usize>, depth: usize) -> Result<(Date, Option<usize>), EvalError> {
+    /// [`Plan::due`] by the rules in force on `as_at` when given. Like [`Rules::due_at`].
+    pub fn due_at(&self, ts: usize, events: &[Option<Date>], calendar: Option<usize>, as_at: Option<Date>) -> Result<(Date, Option<usize>), EvalError> {
+        self.eval(ts, events, calendar, as_at, 0)
+    }
+
+    fn eval(&self, ts: usize, events: &[Option<Date>], calendar: Option<usize>, as_at: Option<Date>, depth: usize) -> Result<(Date, Option<usize>), EvalError> {
         if depth > self.timescales.len() || ts >= self.timescales.len() {
             return Err(EvalError::OutOfRange);
         }
         match &self.timescales[ts].shape {
             PlanShape::Within { anchor, direction, length } => {
                 let cal = self.calendar_of(ts, calendar)?;
-                let start = self.anchor_date(*anchor, events, calendar, depth)?;
-                Ok((count(cal, start, *length, *direction, &mut Silent)?, None))
+                let start = self.anchor_date(*anchor, events, calendar, as_at, depth)?;
+                let length = self.length_of(ts, *length, start, as_at)?;
+                Ok((count(cal, start, length, *direction, &mut Silent)?, None))
             }
             PlanShape::Every { anchor, length } => {
                 let cal = self.calendar_of(ts, calendar)?;
-                let start = self.anchor_date(*anchor, events, calendar, depth)?;
-                Ok((count(cal, start, *length, Direction::After, &mut Silent)?, None))
+                let start = self.anchor_date(*anchor, events, calendar, as_at, depth)?;
+                let length = self.length_of(ts, *length, start, as_at)?;
+                Ok((count(cal, start, length, Direction::After, &mut Silent)?, None))
             }
             PlanShape::EarliestOf(ids) => {
                 let mut best: Option<(Date, usize)> = None;
                 for &i in ids {
-                    let (d, _) = self.eval(i, events, calendar, depth + 1)?;
+                    let (d, _) = self.eval(i, events, calendar, as_at, depth + 1)?;
                     if best.is_none_or(|(b, _)| d < b) {
                         best = Some((d, i));
                     }
@@ -145,18 +190,53 @@ impl Plan {
     /// The first `n` dates of `ts`; one date for a timescale that does not
     /// repeat. Like [`Rules::series`].
     pub fn series(&self, ts: usize, events: &[Option<Date>], calendar: Option<usize>, n: u32) -> Result<Vec<Date>, EvalError> {
+        self.series_at(ts, events, calendar, n, None)
+    }
+
+    /// [`Plan::series`] by the rules in force on `as_at` when given.
+    pub fn series_at(&self, ts: usize, events: &[Option<Date>], calendar: Option<usize>, n: u32, as_at: Option<Date>) -> Result<Vec<Date>, EvalError> {
         match self.timescales.get(ts).map(|t| &t.shape) {
             Some(PlanShape::Every { anchor, length }) => {
                 let cal = self.calendar_of(ts, calendar)?;
-                let mut at = self.anchor_date(*anchor, events, calendar, 0)?;
+                let mut at = self.anchor_date(*anchor, events, calendar, as_at, 0)?;
                 let mut out = Vec::new();
                 for _ in 0..n {
-                    at = count(cal, at, *length, Direction::After, &mut Silent)?;
+                    let length = self.length_of(ts, *length, at, as_at)?;
+                    at = count(cal, at, length, Direction::After, &mut Silent)?;
                     out.push(at);
                 }
                 Ok(out)
             }
-            _ => Ok(vec![self.due(ts, events, calendar)?.0]),
+            _ => Ok(vec![self.due_at(ts, events, calendar, as_at)?.0]),
+        }
+    }
+
+    /// Which version of `ts` a count uses and the day that chose it: its
+    /// count's day 0 (for `earliest_of`, that of the part that set the date),
+    /// or `as_at`. `None` for a timescale with nothing dated.
+    pub fn version_used(&self, ts: usize, events: &[Option<Date>], calendar: Option<usize>, as_at: Option<Date>) -> Result<Option<(usize, Date)>, EvalError> {
+        let t = self.timescales.get(ts).ok_or(EvalError::OutOfRange)?;
+        if t.versions.is_empty() {
+            return Ok(None);
+        }
+        let on = match as_at {
+            Some(d) => d,
+            None => self.start_of(ts, events, calendar, 0)?,
+        };
+        Ok(t.version_at(on).map(|i| (i, on)))
+    }
+
+    /// Day 0 of `ts`'s count (for `earliest_of`, of the part that set the date).
+    fn start_of(&self, ts: usize, events: &[Option<Date>], calendar: Option<usize>, depth: usize) -> Result<Date, EvalError> {
+        if depth > self.timescales.len() {
+            return Err(EvalError::OutOfRange);
+        }
+        match &self.timescales.get(ts).ok_or(EvalError::OutOfRange)?.shape {
+            PlanShape::Within { anchor, .. } | PlanShape::Every { anchor, .. } => self.anchor_date(*anchor, events, calendar, None, depth),
+            PlanShape::EarliestOf(_) => match self.eval(ts, events, calendar, None, depth)?.1 {
+                Some(part) => self.start_of(part, events, calendar, depth + 1),
+                None => Err(EvalError::OutOfRange),
+            },
         }
     }
 }
@@ -215,7 +295,7 @@ fn json_list(out: &mut String, items: impl IntoIterator<Item = String>) {
 /// 0 calendar days, 1 working days, 2 weeks, 3 months. The words are the rule
 /// file's, rendered here ([`Rules::describe`]), so the page and the browser
 /// say the same.
-pub fn browser_json(rules: &Rules, years: RangeInclusive<i32>) -> String {
+pub fn browser_json(rules: &Rules, years: RangeInclusive<i32>, current: Option<Date>) -> String {
     let cal_index = |name: &str| rules.calendars().iter().position(|c| c.name() == name);
     let opt = |i: Option<usize>| i.map_or_else(|| "null".to_owned(), |i| i.to_string());
     let n_events = rules.events().len();
@@ -247,13 +327,15 @@ pub fn browser_json(rules: &Rules, years: RangeInclusive<i32>) -> String {
         }),
     );
     out.push_str(",\"timescales\":");
+    let now = current.map(|d| rules.at(d));
+    let shown = now.as_ref().unwrap_or(rules);
     json_list(
         &mut out,
-        rules.timescales().iter().map(|t| {
+        shown.timescales().iter().map(|t| {
             let mut s = String::from("{");
             let source = t.sources.join("; ");
-            let words = rules.describe(&t.id, false).unwrap_or_default();
-            let plain_words = rules.describe(&t.id, true).unwrap_or_default();
+            let words = shown.describe(&t.id, false).unwrap_or_default();
+            let plain_words = shown.describe(&t.id, true).unwrap_or_default();
             for (k, v) in [("id", &t.id), ("label", &t.label), ("plain", &t.plain), ("words", &words), ("plain_words", &plain_words), ("source", &source)] {
                 json_str(&mut s, k);
                 s.push(':');
@@ -274,6 +356,9 @@ pub fn browser_json(rules: &Rules, years: RangeInclusive<i32>) -> String {
                     let of: Vec<String> = ids.iter().map(|i| ts_index(i).to_string()).collect();
                     s.push_str(&format!(",\"kind\":3,\"of\":[{}]", of.join(",")));
                 }
+            }
+            if t.is_dated() {
+                s.push_str(&versions_json(rules, t, current));
             }
             s.push('}');
             s
@@ -296,6 +381,36 @@ pub fn browser_json(rules: &Rules, years: RangeInclusive<i32>) -> String {
     }
     out.push_str("}}");
     out
+}
+
+/// The `versions`, `until` and `current` of a dated timescale (see [`browser_json`]).
+fn versions_json(rules: &Rules, t: &crate::Timescale, current: Option<Date>) -> String {
+    let jd_or_null = |d: Option<Date>| d.map_or_else(|| "null".to_owned(), |d| d.to_julian_day().to_string());
+    let mut s = String::from(",\"versions\":");
+    json_list(
+        &mut s,
+        t.versions.iter().map(|v| {
+            let then = rules.at(v.from.unwrap_or(Date::MIN));
+            let mut o = format!("{{\"from\":{}", jd_or_null(v.from));
+            if let Some(l) = v.length {
+                o.push_str(&format!(",\"n\":{},\"unit\":{}", l.n, unit_code(l.unit)));
+            }
+            let words = then.describe(&t.id, false).unwrap_or_default();
+            let plain_words = then.describe(&t.id, true).unwrap_or_default();
+            let source = v.sources.join("; ");
+            for (k, val) in [("label", &v.label), ("plain", &v.plain), ("words", &words), ("plain_words", &plain_words), ("source", &source)] {
+                o.push(',');
+                json_str(&mut o, k);
+                o.push(':');
+                json_str(&mut o, val);
+            }
+            o.push('}');
+            o
+        }),
+    );
+    let now = current.and_then(|d| t.version_at(d)).map(|(i, _)| i);
+    s.push_str(&format!(",\"until\":{},\"current\":{}", jd_or_null(t.until), now.map_or_else(|| "null".to_owned(), |i| i.to_string())));
+    s
 }
 
 #[cfg(test)]
@@ -339,6 +454,8 @@ mod tests {
                         .as_deref()
                         .or(rules.default_calendar())
                         .and_then(|n| rules.calendars().iter().position(|c| c.name() == n)),
+                    versions: Vec::new(),
+                    until: None,
                 })
                 .collect(),
         }
@@ -379,7 +496,7 @@ mod tests {
             day = day.next_day().unwrap();
         }
         assert_eq!(plan.due(0, &[Some(Date::from_calendar_date(2060, Month::December, 30).unwrap())], None), Err(EvalError::OutOfRange));
-        let json = browser_json(&rules, 2000..=2060);
+        let json = browser_json(&rules, 2000..=2060, None);
         assert!(json.starts_with(r#"{"events":["m"],"calendars":[{"first":2451545,"last":2473825,"weekend":[5,6],"holidays":[2,3,111,"#), "{json}");
         assert!(json.contains(r#""words":"within 15 calendar days of the meeting","plain_words":"within 15 days of the meeting","source":"X","calendar":0,"kind":0,"anchor":0,"n":15,"unit":0}"#), "{json}");
         assert!(json.contains(r#""kind":3,"of":[1,4]}"#), "{json}");

@@ -10,6 +10,7 @@ use crate::date::{self, parse_iso, WEEKDAYS};
 use crate::doc::{CalendarDoc, GovUkFeed, RulesDoc, TimescaleDoc};
 use crate::error::{nearest, ErrorKind, PathPart, RefKind, RuleError, Section};
 use crate::length::{self, Length};
+use crate::versions::{self, Checked, Version};
 
 /// Something a timescale counts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +111,15 @@ pub struct Timescale {
     pub plain_wording: Option<String>,
     /// Other sources' figures.
     pub other_sources: Vec<OtherSource>,
+    /// How it stood over time, oldest first: one version for a timescale
+    /// with nothing dated. The fields above hold the newest one's values
+    /// ([`Rules::at`] gives them for a day). See [`crate::versions`].
+    pub versions: Vec<Version>,
+    /// The first day it no longer exists (`until`), if any.
+    pub until: Option<Date>,
+    /// Its `from` day, if it has one (a rule that begins then, rather than
+    /// one whose history starts with its first dated figure).
+    pub from: Option<Date>,
 }
 
 impl Timescale {
@@ -461,15 +471,23 @@ fn build_timescale(
             None
         }
     };
-    let parse_length = |key: &'static str, text: &str, ck: &mut Check| -> Option<Length> {
-        match length::parse(text) {
+    // A figure, plain or dated: each value checked, errors at `key` (and its date).
+    let parse_length = |key: &'static str, value: &crate::doc::Dated<String>, ck: &mut Check| -> Option<Checked<Length>> {
+        let checked = versions::check(id, key, value, &mut ck.errors)?;
+        checked.map(|date, text| match length::parse(&text) {
             Ok(l) => Some(l),
             Err(e) => {
-                ck.push(sec, id, &[key.into()], ErrorKind::BadLength { text: text.to_owned(), suggestions: e.suggestions });
+                let field: Vec<PathPart> = if date.is_empty() { vec![key.into()] } else { vec![key.into(), PathPart::Key(date.to_owned())] };
+                ck.push(sec, id, &field, ErrorKind::BadLength { text, suggestions: e.suggestions });
                 None
             }
-        }
+        })
     };
+    let newest = |c: &Checked<Length>| match c {
+        Checked::Always(l) => *l,
+        Checked::Changes(v) => v.last().expect("checked changes are not empty").1,
+    };
+    let mut figure: Option<(&'static str, Checked<Length>)> = None;
 
     let shape = if let Some(list) = &t.earliest_of {
         for (key, present) in [("after", t.after.is_some()), ("before", t.before.is_some()), ("within", t.within.is_some()), ("every", t.every.is_some())] {
@@ -518,16 +536,29 @@ fn build_timescale(
                 ck.push(sec, id, &[], ErrorKind::NoLength);
                 None
             }
-            (Some(w), None) => parse_length("within", w, ck).map(|l| (false, l)),
+            (Some(w), None) => parse_length("within", w, ck).map(|l| {
+                let n = newest(&l);
+                figure = Some(("within", l));
+                (false, n)
+            }),
             (None, Some(e)) => {
                 let l = parse_length("every", e, ck);
                 if direction == Direction::Before && anchor_key.is_some() {
                     ck.push(sec, id, &["before".into()], ErrorKind::EveryBefore);
                 }
-                if l.is_some_and(|l| l.n == 0) {
+                let zero = match &l {
+                    Some(Checked::Always(l)) => l.n == 0,
+                    Some(Checked::Changes(c)) => c.iter().any(|(_, l)| l.n == 0),
+                    None => false,
+                };
+                if zero {
                     ck.push(sec, id, &["every".into()], ErrorKind::ZeroEvery);
                 }
-                l.map(|l| (true, l))
+                l.map(|l| {
+                    let n = newest(&l);
+                    figure = Some(("every", l));
+                    (true, n)
+                })
             }
         };
         match (anchor, shape_len) {
@@ -562,20 +593,43 @@ fn build_timescale(
         }
     }
 
+    let text = |key: &'static str, v: &Option<crate::doc::Dated<String>>, ck: &mut Check| -> Option<Option<Checked<String>>> {
+        match v {
+            None => Some(None),
+            Some(v) => versions::check(id, key, v, &mut ck.errors).map(Some),
+        }
+    };
+    let label = versions::check(id, "label", &t.label, &mut ck.errors);
+    let plain = versions::check(id, "plain", &t.plain, &mut ck.errors);
+    let sources = versions::check(id, "source", &t.source, &mut ck.errors).and_then(|c| c.map(|_, s| Some(s.0)));
+    let note = text("note", &t.note, ck);
+    let wording = text("wording", &t.wording, ck);
+    let plain_wording = text("plain_wording", &t.plain_wording, ck);
+    let (Some(label), Some(plain), Some(sources), Some(note), Some(wording), Some(plain_wording)) = (label, plain, sources, note, wording, plain_wording) else {
+        return None;
+    };
+    let fields = versions::Fields { length: figure, label, plain, sources, note, wording, plain_wording };
+    let dated = versions::build(id, &fields, t.from.as_deref(), t.until.as_deref(), &mut ck.errors);
+
     if ck.errors.len() > before_errors {
         return None;
     }
+    let (versions, until) = dated?;
+    let newest = versions.last().expect("at least one version").clone();
     Some(Timescale {
         id: id.to_owned(),
-        label: t.label.clone(),
-        plain: t.plain.clone(),
+        label: newest.label,
+        plain: newest.plain,
         shape: shape?,
         calendar: t.calendar.clone(),
-        sources: t.source.0.clone(),
-        note: t.note.clone(),
-        wording: t.wording.clone(),
-        plain_wording: t.plain_wording.clone(),
+        sources: newest.sources,
+        note: newest.note,
+        wording: newest.wording,
+        plain_wording: newest.plain_wording,
         other_sources,
+        from: t.from.as_deref().and_then(|d| crate::date::parse_iso(d.trim())),
+        versions,
+        until,
     })
 }
 

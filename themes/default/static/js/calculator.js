@@ -40,6 +40,24 @@ export function heading(label) {
   return capitalise(label.replace(/^(the|a) /, ''));
 }
 
+/** "3 March 2020" for an ISO date. */
+function dayMonthYear(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${d} ${capitalise(MONTHS[m - 1])} ${y}`;
+}
+
+/**
+ * The notice for a row counted by a rule that is not the one in force now:
+ * "For the concern being raised on 3 March 2020, the rule then in force was
+ * within 21 calendar days of … (in force from 1 May 2014)."
+ */
+export function thenNotice(row, asked) {
+  const event = asked.find((a) => a.iso === row.then.on);
+  const what = event ? `${event.words} on ${dayMonthYear(row.then.on)}` : `a count starting on ${dayMonthYear(row.then.on)}`;
+  const from = row.then.from ? ` (in force from ${dayMonthYear(row.then.from)})` : '';
+  return `For ${what}, the rule then in force was ${row.words}${from}.`;
+}
+
 /** "Wednesday 23 December 2026" for y, m (1-12), d. */
 function longDate(y, m, d) {
   const wd = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
@@ -257,6 +275,7 @@ function setUp(section, engine) {
         dd.append(ul);
       }
       dd.append(el('p', 'wm-calculator__rule', smartQuotes(`${capitalise(row.words)}.`)));
+      if (row.then) dd.append(el('p', 'wm-calculator__then', smartQuotes(thenNotice(row, asked))));
       if (row.set_by) {
         const s = plain ? `This date comes from ${row.set_by}.` : `The earlier date is set by ${row.set_by}.`;
         dd.append(el('p', 'wm-calculator__rule', smartQuotes(s)));
