@@ -81,6 +81,19 @@ impl Server {
         self.stdout.lock().unwrap().clone()
     }
 
+    /// The server's output once it holds `needle` (a thread copies it from
+    /// the pipe, so a line may arrive a moment after what it reports).
+    fn stdout_with(&self, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let out = self.stdout();
+            if out.contains(needle) || Instant::now() > deadline {
+                return out;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn connect(&self) -> TcpStream {
         let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to the preview");
         s.set_read_timeout(Some(WAIT)).expect("timeout");
@@ -192,7 +205,8 @@ fn an_edit_is_served_and_open_pages_are_told_to_reload() {
     events.wait_for("reload", |d| d.contains("\"/procedures/core-groups/\""));
     assert!(server.get("/procedures/core-groups/").body.contains("meets by rename"));
     assert!(!t.root().join("public").exists(), "serve never writes the output folder");
-    assert!(server.stdout().contains("rebuilt in"), "{}", server.stdout());
+    let out = server.stdout_with("rebuilt in");
+    assert!(out.contains("rebuilt in"), "{out}");
 }
 
 #[test]
