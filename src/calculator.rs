@@ -136,10 +136,10 @@ pub fn context(site: &SiteRules, assets: &Assets, id: &str, plain: bool) -> Resu
     let rules = site.engine();
     let Some(calc) = rules.calculator(id) else {
         let known: Vec<&str> = rules.calculators().iter().map(|c| c.id.as_str()).collect();
-        return Err(match crate::diag::suggest(id, known.iter().copied()) {
-            Some(s) => format!("unknown calculator `{id}`; did you mean `{s}`?"),
-            None if known.is_empty() => format!("unknown calculator `{id}`: the rules file has no `calculators`"),
-            None => format!("unknown calculator `{id}`; the rules file has {}", known.join(", ")),
+        return Err(if known.is_empty() {
+            format!("unknown calculator `{id}`: the rules file has no `calculators`")
+        } else {
+            format!("unknown calculator `{id}`; {}", crate::diag::suggest_help(id, known.iter().copied(), "the rules file has"))
         });
     };
     let event_words = |e: &str| rules.event(e).map(|e| if plain { e.plain.clone() } else { e.label.clone() }).unwrap_or_else(|| e.to_owned());

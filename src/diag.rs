@@ -354,9 +354,14 @@ impl SourceMap {
 /// here", "stages in site.toml").
 pub fn suggest_help<'a>(wrong: &str, valid: impl IntoIterator<Item = &'a str> + Clone, listed: &str) -> String {
     match suggest(wrong, valid.clone()) {
-        Some(s) => format!("did you mean `{s}`?"),
+        Some(s) => did_you_mean(s),
         None => format!("{listed}: {}", valid.into_iter().collect::<Vec<_>>().join(", ")),
     }
+}
+
+/// The one way waymark offers a name: "did you mean `core-groups.md`?".
+pub fn did_you_mean(name: &str) -> String {
+    format!("did you mean `{name}`?")
 }
 
 /// Suggests the closest valid name for a misspelt one, if any is close enough.

@@ -3,7 +3,7 @@
 //!
 //! Two minijinja environments exist. [`PageFunctions`] evaluates the calls
 //! authors write in Markdown (`{{ timescale("first_core_group") }}`) and knows
-//! only the functions listed in [`FUNCTIONS`]. [`Templates`] holds the theme's
+//! only the functions of `parse::call::Function`. [`Templates`] holds the theme's
 //! templates, parsed once and shared by every page rendered in parallel.
 
 mod context;
@@ -28,9 +28,6 @@ use crate::glossary::Glossary;
 use crate::markdown::{CallError, Calls, Fragment};
 use crate::rules::SiteRules;
 use crate::theme::Theme;
-
-/// The functions a page's Markdown may call.
-pub const FUNCTIONS: &[&str] = &["timescale", "timescale_source", "timescales_table", "glossary", "calculator", "resources", "resources_filter"];
 
 /// The partials (under `templates/partials/`) that page bodies are made
 /// with, by the Markdown renderer and the page functions: a change to one
@@ -186,15 +183,10 @@ impl PageFunctions {
         if call.function.is_some_and(|f| f.needs_rules() && self.rules_failed || f.needs_resources() && self.resources_failed) {
             return Ok(Fragment { html: String::new(), block: false });
         }
-        let name: String = expr.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-        if !FUNCTIONS.contains(&name.as_str()) {
-            let mut msg = format!("unknown function `{name}`");
-            if let Some(s) = crate::diag::suggest(&name, FUNCTIONS.iter().copied()) {
-                msg.push_str(&format!("; did you mean `{s}`?"));
-            } else {
-                msg.push_str(&format!("; pages can call {}", FUNCTIONS.join(", ")));
-            }
-            return Err(msg.into());
+        let name = call.name.as_str();
+        if call.function.is_none() {
+            let known = crate::parse::call::Function::ALL.map(|f| f.name());
+            return Err(format!("unknown function `{name}`; {}", crate::diag::suggest_help(name, known, "pages can call")).into());
         }
         let compiled = self.env.compile_expression(expr).map_err(|e| format!("cannot read `{{{{ {expr} }}}}`: {}", e.detail().unwrap_or("syntax error")))?;
         let page_url = format!("{}{}", self.base_path, page.url);

@@ -94,7 +94,7 @@ impl Resources {
                     let known = pages.rels();
                     let mut d = Diagnostic::error(Code::Resources, format!("no page `{rel}` (pages are named by their path in the content folder)")).at(&src, at(&path));
                     if let Some(s) = crate::diag::suggest(rel, known) {
-                        d = d.with_help(format!("did you mean `{s}`?"));
+                        d = d.with_help(crate::diag::did_you_mean(s));
                     }
                     diags.push(d);
                     None

@@ -322,7 +322,7 @@ impl SiteRules {
 
     fn unknown(&self, id: &str) -> String {
         match self.now.suggest_timescale(id) {
-            Some(s) => format!("unknown timescale `{id}` (did you mean `{s}`?)"),
+            Some(s) => format!("unknown timescale `{id}` ({})", diag::did_you_mean(&s)),
             None => format!("unknown timescale `{id}`"),
         }
     }
@@ -467,7 +467,7 @@ fn check_calendar(rules: &SiteRules, calendar: Option<&str>) -> Result<(), Failu
     {
         let known: Vec<&str> = rules.rules.calendars().iter().map(|c| c.name()).collect();
         return Err(usage(match rules.rules.suggest_calendar(name) {
-            Some(s) => format!("unknown calendar `{name}`: did you mean `{s}`?"),
+            Some(s) => format!("unknown calendar `{name}`: {}", diag::did_you_mean(&s)),
             None => format!("unknown calendar `{name}`: the rules file has {}", known.join(", ")),
         }));
     }
@@ -490,7 +490,7 @@ pub fn dates_command_with_events(opts: &DatesOptions, extra: &[String]) -> Resul
     let Some(ts) = rules.timescale(&opts.timescale) else {
         let known: Vec<&str> = site.timescale_ids().collect();
         return Err(usage(match rules.suggest_timescale(&opts.timescale) {
-            Some(s) => format!("unknown timescale `{}`: did you mean `{s}`?", opts.timescale),
+            Some(s) => format!("unknown timescale `{}`: {}", opts.timescale, diag::did_you_mean(&s)),
             None => format!("unknown timescale `{}`: the rules file has {}", opts.timescale, known.join(", ")),
         }));
     };
@@ -507,7 +507,7 @@ pub fn dates_command_with_events(opts: &DatesOptions, extra: &[String]) -> Resul
         };
         let id = id.trim();
         if rules.event(id).is_none() {
-            let hint = diag::suggest(id, rules.events().iter().map(|e| e.id.as_str())).map(|s| format!(": did you mean `{s}`?")).unwrap_or_default();
+            let hint = diag::suggest(id, rules.events().iter().map(|e| e.id.as_str())).map(|s| format!(": {}", diag::did_you_mean(s))).unwrap_or_default();
             return Err(usage(format!("--event: unknown event `{id}`{hint}")));
         }
         events.set(id, parse_cli_date(d, &format!("--event {id}="))?);

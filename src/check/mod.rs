@@ -104,7 +104,7 @@ pub(crate) fn fragments(pages: &Pages, from: impl Iterator<Item = PageId>) -> Ve
             let where_ = if ti == id { "this page".to_owned() } else { format!("`{}`", diag::display_path(target.page.src.path())) };
             let mut d = Diagnostic::error(Code::BrokenFragment, format!("{where_} has no heading or anchor `#{frag}`")).at(&s.page.src, link.offset);
             if let Some(s) = diag::suggest(frag, ids.iter().map(String::as_str)) {
-                d = d.with_help(format!("did you mean `#{s}`?"));
+                d = d.with_help(diag::did_you_mean(&format!("#{s}")));
             } else if !target.body.headings.is_empty() {
                 let list: Vec<_> = target.body.headings.iter().take(8).map(|h| format!("#{}", h.id)).collect();
                 d = d.with_help(format!("its headings are {}", list.join(", ")));
@@ -130,7 +130,7 @@ pub(crate) fn config_pages(config: &SiteConfig, pages: &Pages) -> Vec<Diagnostic
             let at = src.text().find(&format!("\"{page}\"")).map_or(0, |i| i + 1);
             let mut d = Diagnostic::error(Code::Config, format!("site.toml names the page `{page}`, which does not exist in the content folder")).at(src, at);
             if let Some(s) = diag::suggest(page, pages.rels()) {
-                d = d.with_help(format!("did you mean `{s}`?"));
+                d = d.with_help(diag::did_you_mean(s));
             }
             diags.push(d);
         }

@@ -87,7 +87,7 @@ fn resolve_link(dest: &str, page: &Page, resolver: &Resolver<'_>, offset: usize,
                 let mut d = Diagnostic::error(Code::BrokenLink, format!("the link `{dest}` goes to `{target}`, which does not exist"));
                 if let Some(s) = crate::diag::suggest(&target, resolver.urls.keys().map(String::as_str)) {
                     let rel = relative(&page.rel, s);
-                    d = d.with_help(format!("did you mean `{rel}`?"));
+                    d = d.with_help(crate::diag::did_you_mean(&rel));
                 } else if !path.ends_with(".md") && !path.contains('.') {
                     d = d.with_help("link to the Markdown file, e.g. `core-groups.md`");
                 }
