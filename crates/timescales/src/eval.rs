@@ -1,7 +1,7 @@
 //! Evaluating timescales: due dates, repeating series, explanations in words
 //! and the rule itself in words.
 //!
-//! Counting follows DESIGN.md "Counting conventions": the event is day 0;
+//! Counting follows docs/rules.md, "Counting conventions": the event is day 0;
 //! N working days is the Nth working day after (or before); weeks are 7·N
 //! days; months keep the day of the month, clamped to the month's end; a
 //! calendar-day, week or month deadline on a non-working day moves to the

@@ -8,7 +8,7 @@
 //! asks for dates with [`Rules::due`], [`Rules::series`] or
 //! [`Rules::explain`], and for the rule in words with [`Rules::describe`].
 //!
-//! Counting follows DESIGN.md "Counting conventions"; see [`eval`].
+//! Counting follows docs/rules.md, "Counting conventions"; see [`eval`].
 
 pub mod calendar;
 pub mod date;

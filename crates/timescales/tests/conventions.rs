@@ -1,4 +1,4 @@
-//! Each counting convention in DESIGN.md as a named case, with dates worked
+//! Each counting convention of docs/rules.md ("Counting conventions") as a named case, with dates worked
 //! out by hand (weekdays and holidays as in tests/holidays.rs).
 
 mod common;

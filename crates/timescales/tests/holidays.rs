@@ -1,5 +1,5 @@
 //! Scottish bank holidays 2024–2035 against a table written by hand from the
-//! rules (DESIGN.md "Holidays"), not from the engine. Weekdays were checked
+//! rules (docs/rules.md, `holidays: scotland` and "Substitute days"), not from the engine. Weekdays were checked
 //! with a desk calendar; Easter dates are the published ones.
 
 mod common;
