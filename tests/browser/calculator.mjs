@@ -337,7 +337,11 @@ async function errorsAxeIcs(browser, origin, id, url, problems) {
   const Name = cap(names[0]);
   const ALL = ['day', 'month', 'year'];
   const escaped = Name.replace(/[.*+?^$()|[\]\\{}]/g, (c) => `\\${c}`);
-  const BETWEEN = new RegExp(`^${escaped} must be between 1 January (\\d{4}) and 31 December (\\d{4})$`);
+  const BETWEEN = new RegExp(`^${escaped} must be between (\\d{1,2} [A-Z][a-z]+ \\d{4}) and (\\d{1,2} [A-Z][a-z]+ \\d{4})$`);
+  const isoOf = (words) => {
+    const [d, m, y] = words.split(' ');
+    return `${y}-${String(MONTHS.indexOf(m) + 1).padStart(2, '0')}-${d.padStart(2, '0')}`;
+  };
   let range = null;
   // [what, values, message (or a pattern), the boxes marked]: one case per GOV.UK rule.
   const cases = [
@@ -353,11 +357,21 @@ async function errorsAxeIcs(browser, origin, id, url, problems) {
     ['29 February outside a leap year', { day: '29', month: '2', year: '2027' }, `${Name} must be a real date`, ALL],
     ['2-digit year', { day: '12', month: '3', year: '27' }, 'Year must include 4 numbers', ['year']],
     ['year before the range', { day: '1', month: '1', year: '1999' }, BETWEEN, ['year']],
-    ['year after the range', { day: '31', month: '12', year: () => String(range.to + 1) }, BETWEEN, ['year']],
+    ['year after the range', () => ({ day: '31', month: '12', year: String(Number(range.to.slice(0, 4)) + 1) }), BETWEEN, ['year']],
+    // The day before the first: only the year is wrong if that is in the year before.
+    ['the day before the range', () => {
+      const [y, m, d] = addDays(range.from, -1).split('-');
+      return { day: String(Number(d)), month: String(Number(m)), year: y };
+    }, BETWEEN, () => (range.from.endsWith('-01-01') ? ['year'] : ALL)],
+    ['the day after the range', () => {
+      const [y, m, d] = addDays(range.to, 1).split('-');
+      return { day: String(Number(d)), month: String(Number(m)), year: y };
+    }, BETWEEN, () => (range.to.endsWith('-12-31') ? ['year'] : ALL)],
   ];
-  for (const [label, given, message, invalid] of cases) {
-    if (typeof given.year === 'function' && !range) continue;
-    const values = { ...given, year: typeof given.year === 'function' ? given.year() : given.year };
+  for (const [label, given, message, marks] of cases) {
+    if (typeof given === 'function' && !range) continue;
+    const values = typeof given === 'function' ? given() : given;
+    const invalid = typeof marks === 'function' ? marks() : marks;
     const r = await submit(values);
     const what = `${id} error, ${label} ${JSON.stringify(values)}`;
     const said = r.items[0]?.text ?? '';
@@ -374,9 +388,9 @@ async function errorsAxeIcs(browser, origin, id, url, problems) {
     check(r.title.startsWith('Error: ') && r.results === '', `${what}: title prefixed, no results`);
     check(!r.location.includes('?') && !r.location.includes('#'), `${what}: nothing in the URL`, r.location);
     if (message === BETWEEN && matches) {
-      const [from, to] = [Number(matches[1]), Number(matches[2])];
+      const [from, to] = [isoOf(matches[1]), isoOf(matches[2])];
       // Within the years the browser is given calendars for (2000 to 2060), and a useful span.
-      check(from >= 2000 && to <= 2060 && to - from >= 30, `${what}: the range is inside 2000 to 2060`, `${from} to ${to}`);
+      check(from >= '2000-01-01' && to <= '2060-12-31' && Number(to.slice(0, 4)) - Number(from.slice(0, 4)) >= 30, `${what}: the range is inside 2000 to 2060`, `${from} to ${to}`);
       check(!range || (range.from === from && range.to === to), `${what}: the same range each time`, `${from} to ${to}`);
       range = { from, to };
     }
@@ -395,7 +409,7 @@ async function errorsAxeIcs(browser, origin, id, url, problems) {
   check(range !== null, `${id}: a year out of range gets "must be between"`);
   if (range) {
     const events = await page.evaluate((sel) => [...document.querySelectorAll(`${sel} fieldset`)].map((f) => f.dataset.wmEvent), sel);
-    for (const day of [`${range.from}-01-01`, `${range.to}-12-31`]) {
+    for (const day of [range.from, range.to]) {
       const asked = events.map((event) => ({ event, iso: day }));
       const [rows] = await fillAll(page, id, [asked]);
       let same = rows.length > 0;

@@ -100,9 +100,10 @@ const PARTS = ['day', 'month', 'year'];
  *      a day the month does not have (31 2, or 29 2 outside a leap year):
  *      the same message with all three marked, since any of them may be
  *      the mistake;
- *   5. a year outside `range` ({ from, to }, whole years the calculator can
- *      count in): "[Name] must be between 1 January [from] and 31 December
- *      [to]" (the year marked).
+ *   5. a date outside `range` ({ from, to }, the first and last dates the
+ *      calculator can count from, YYYY-MM-DD): "[Name] must be between
+ *      [from] and [to]" (the year marked when the year alone is outside,
+ *      otherwise all three).
  * Returns { iso, y, m, d } or { message, parts } (the boxes to mark, in the
  * order they appear).
  */
@@ -123,10 +124,12 @@ export function checkDate(values, name, range) {
   if (wrong.length === 1 && wrong[0] === 'year') return { message: 'Year must include 4 numbers', parts: ['year'] };
   if (wrong.length) return { message: `${Name} must be a real date`, parts: wrong };
   if (d > daysIn(y, m)) return { message: `${Name} must be a real date`, parts: PARTS };
-  if (range && (y < range.from || y > range.to)) {
-    return { message: `${Name} must be between 1 January ${range.from} and 31 December ${range.to}`, parts: ['year'] };
+  const iso = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+  if (range && (iso < range.from || iso > range.to)) {
+    const yearAlone = y < Number(range.from.slice(0, 4)) || y > Number(range.to.slice(0, 4));
+    return { message: `${Name} must be between ${dayMonthYear(range.from)} and ${dayMonthYear(range.to)}`, parts: yearAlone ? ['year'] : PARTS };
   }
-  return { iso: `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`, y, m, d };
+  return { iso, y, m, d };
 }
 
 // ------------------------------------------------------------------ .ics
@@ -217,35 +220,56 @@ function el(tag, cls, text) {
   return e;
 }
 
-/** The whole years the rules' calendars cover ({ from, to }), or every year a date can be written in. */
-function coveredYears(rules) {
-  const year = (jd) => new Date((jd - 2440588) * 86400000).getUTCFullYear();
+const UNIX_EPOCH_JD = 2440588;
+
+/** YYYY-MM-DD for a Julian day number (years 1 to 9999). */
+function isoOfJd(jd) {
+  const t = new Date((jd - UNIX_EPOCH_JD) * 86400000);
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1, 2)}-${pad(t.getUTCDate(), 2)}`;
+}
+
+/** The days (Julian day numbers) the rules' calendars cover, or every day a date can be written for. */
+function coveredDays(rules) {
   const cals = rules.calendars || [];
-  if (!cals.length) return { from: 1, to: 9999 };
-  return { from: Math.max(...cals.map((c) => year(c.first))), to: Math.min(...cals.map((c) => year(c.last))) };
+  if (!cals.length) return { first: 1721426, last: 5373484 }; // 1 January 1 to 31 December 9999
+  return { first: Math.max(...cals.map((c) => c.first)), last: Math.min(...cals.map((c) => c.last)) };
 }
 
 /**
- * The whole years calculator `id` can count from: the widest span inside
- * `covered` where the engine counts every date from 1 January of the first
- * year to 31 December of the last (counting back from early January, or on
- * from late December, can run past the calendar the browser was given).
- * Null if it counts none.
+ * The first and last dates (YYYY-MM-DD) calculator `id` can count from,
+ * inside the days `covered`: a count runs out of the calendar the browser
+ * was given near its ends, and no date before the oldest version of a rule
+ * can be counted. Found from the engine itself (a day it counts, then a
+ * halving search to each end), with every asked date on the same day.
+ * Null if it counts no day.
  */
-function countableYears(engine, id, events, plain, series, covered) {
-  const counts = (iso) => {
+function countableDates(engine, id, events, plain, series, covered) {
+  const counts = (jd) => {
     try {
-      engine.compute(id, events.map((e) => `${e}=${iso}`).join('&'), plain, series);
+      engine.compute(id, events.map((e) => `${e}=${isoOfJd(jd)}`).join('&'), plain, series);
       return true;
     } catch {
       return false;
     }
   };
-  let from = covered.from;
-  while (from <= covered.to && !counts(`${pad(from, 4)}-01-01`)) from++;
-  let to = covered.to;
-  while (to >= from && !counts(`${pad(to, 4)}-12-31`)) to--;
-  return from <= to ? { from, to } : null;
+  const { first, last } = covered;
+  const now = new Date();
+  const today = Math.floor(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) / 86400000) + UNIX_EPOCH_JD;
+  const tries = [Math.min(last, Math.max(first, today))];
+  for (let k = 1; k < 64; k++) tries.push(Math.round(first + ((last - first) * k) / 64));
+  const good = tries.find(counts);
+  if (good === undefined) return null;
+  const edge = (ok, bad) => {
+    // `ok` counts; find the last day from it towards `bad` that does.
+    if (counts(bad)) return bad;
+    while (Math.abs(bad - ok) > 1) {
+      const mid = Math.trunc((ok + bad) / 2);
+      if (counts(mid)) ok = mid;
+      else bad = mid;
+    }
+    return ok;
+  };
+  return { from: isoOfJd(edge(good, first)), to: isoOfJd(edge(good, last)) };
 }
 
 function setUp(section, engine, covered) {
@@ -260,7 +284,7 @@ function setUp(section, engine, covered) {
   const fallback = section.querySelector('.wm-calculator__fallback');
   const fieldsets = [...form.querySelectorAll('fieldset[data-wm-event]')];
   let last = null;
-  const range = countableYears(engine, id, fieldsets.map((fs) => fs.dataset.wmEvent), plain, series, covered);
+  const range = countableDates(engine, id, fieldsets.map((fs) => fs.dataset.wmEvent), plain, series, covered);
   if (!range) {
     // The rules in words and the worked example stay on the page.
     console.error(`calculator ${id}: the engine counts no date`);
@@ -409,7 +433,7 @@ async function start() {
     if (!response.ok) throw new Error(`${wmRules}: ${response.status}`);
     const text = await response.text();
     engine = new glue.Engine(text);
-    covered = coveredYears(JSON.parse(text));
+    covered = coveredDays(JSON.parse(text));
   } catch (e) {
     // The rules in words and the worked example stay on the page.
     console.error('calculator: the engine did not load', e);
