@@ -4,8 +4,13 @@
 //     over 200 dates spread over 2025–2030 (weekends, every bank holiday and
 //     the days around it, Christmas, month ends, leap day) and every date shown
 //     must equal what `waymark dates` prints for the same input;
-//   - error states (empty, 31 2 2027, missing month, 2-digit year): GOV.UK
-//     wording, the summary focused and linking to the field, input kept;
+//   - error states, one case per GOV.UK date input rule (nothing entered;
+//     day, day and month, month and year missing; letters in the boxes; not
+//     a real date; a 2-digit year; a year outside the years the calculator
+//     can count in): the GOV.UK wording, one message per date, every wrong
+//     box marked (class and aria-invalid), the error summary above the
+//     calculator's heading and focused, its link focusing the first wrong
+//     box, each box described by the hint and the error, input kept;
 //   - axe-core (wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa): zero violations
 //     initially, in the error state and with results;
 //   - the .ics download parsed back: CRLF, folding, all-day dates, UIDs;
@@ -115,14 +120,14 @@ async function calculatorPages(root) {
   return byId;
 }
 
-/** A 360 px wide picture of the calculator, as it sits in the page. */
-async function shot(page, sel, name) {
+/** A picture of the calculator, as it sits in the page (360 px wide unless told). */
+async function shot(page, sel, name, width = 360) {
   if (!shots) return;
   const box = await page.evaluate((sel) => {
     const r = document.querySelector(sel).getBoundingClientRect();
     return { y: r.top + window.scrollY, height: r.height };
   }, sel);
-  await page.screenshot({ path: path.join(shots, name), clip: { x: 0, y: Math.max(0, box.y - 16), width: 360, height: box.height + 32 }, captureBeyondViewport: true });
+  await page.screenshot({ path: path.join(shots, name), clip: { x: 0, y: Math.max(0, box.y - 16), width, height: box.height + 32 }, captureBeyondViewport: true });
 }
 
 async function openPage(browser, url, problems) {
@@ -291,15 +296,30 @@ async function errorsAxeIcs(browser, origin, id, url, problems) {
     return page.evaluate((sel) => {
       const s = document.querySelector(sel);
       const summary = s.querySelector('.wm-error-summary');
+      const title = s.querySelector('.wm-calculator__title');
       const fs = s.querySelector('fieldset');
+      const inputs = [...fs.querySelectorAll('input')];
+      const hint = fs.querySelector('.wm-hint');
+      const error = fs.querySelector('.wm-error-message');
       return {
         summaryShown: !summary.hidden,
         focused: document.activeElement === summary,
+        // Before the calculator's heading in the page, and drawn above it.
+        aboveHeading: Boolean(summary.compareDocumentPosition(title) & Node.DOCUMENT_POSITION_FOLLOWING) && summary.getBoundingClientRect().bottom <= title.getBoundingClientRect().top,
         items: [...summary.querySelectorAll('li a')].map((a) => ({ text: a.textContent, href: a.getAttribute('href') })),
-        inline: fs.querySelector('.wm-error-message').textContent,
+        // The links that go to this date's boxes.
+        mine: [...summary.querySelectorAll('li a')].filter((a) => inputs.some((i) => a.getAttribute('href') === `#${i.id}`)).length,
+        inline: error.textContent,
+        errorShown: !error.hidden,
         hiddenPrefix: fs.querySelector('.wm-error-message .wm-visually-hidden')?.textContent,
-        invalid: [...fs.querySelectorAll('input[aria-invalid="true"]')].map((i) => i.dataset.wmPart),
-        values: [...fs.querySelectorAll('input')].map((i) => i.value),
+        invalid: inputs.filter((i) => i.getAttribute('aria-invalid') === 'true').map((i) => i.dataset.wmPart),
+        marked: inputs.filter((i) => i.classList.contains('wm-input--error')).map((i) => i.dataset.wmPart),
+        described: inputs.map((i) => {
+          const ids = (i.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+          return { hint: Boolean(hint.id) && ids.includes(hint.id), error: Boolean(error.id) && ids.includes(error.id), allExist: ids.every((id) => document.getElementById(id)) };
+        }),
+        fieldsetDescribed: fs.hasAttribute('aria-describedby'),
+        values: inputs.map((i) => i.value),
         title: document.title,
         results: s.querySelector('[role="status"]').textContent,
         location: location.href,
@@ -307,27 +327,103 @@ async function errorsAxeIcs(browser, origin, id, url, problems) {
     }, sel);
   };
 
+  /** Clicks the summary's first link; says which box then has focus. */
+  const followFirstLink = async () => {
+    if (!(await page.$(`${sel} .wm-error-summary li a`))) return { id: null };
+    await page.click(`${sel} .wm-error-summary li a`);
+    return page.evaluate(() => ({ id: document.activeElement.id, part: document.activeElement.dataset.wmPart, invalid: document.activeElement.getAttribute('aria-invalid'), location: location.href }));
+  };
+
+  const Name = cap(names[0]);
+  const ALL = ['day', 'month', 'year'];
+  const escaped = Name.replace(/[.*+?^$()|[\]\\{}]/g, (c) => `\\${c}`);
+  const BETWEEN = new RegExp(`^${escaped} must be between (\\d{1,2} [A-Z][a-z]+ \\d{4}) and (\\d{1,2} [A-Z][a-z]+ \\d{4})$`);
+  const isoOf = (words) => {
+    const [d, m, y] = words.split(' ');
+    return `${y}-${String(MONTHS.indexOf(m) + 1).padStart(2, '0')}-${d.padStart(2, '0')}`;
+  };
+  let range = null;
+  // [what, values, message (or a pattern), the boxes marked]: one case per GOV.UK rule.
   const cases = [
-    [{ day: '', month: '', year: '' }, `Enter ${names[0]}`, ['day', 'month', 'year']],
-    [{ day: '31', month: '2', year: '2027' }, `${cap(names[0])} must be a real date`, ['day', 'month', 'year']],
-    [{ day: '12', month: '', year: '2027' }, `${cap(names[0])} must include a month`, ['month']],
-    [{ day: '12', month: '3', year: '27' }, 'Year must include 4 numbers', ['year']],
+    ['nothing entered', { day: '', month: '', year: '' }, `Enter ${names[0]}`, ALL],
+    ['day missing', { day: '', month: '3', year: '2027' }, `${Name} must include a day`, ['day']],
+    ['day and month missing', { day: '', month: '', year: '2027' }, `${Name} must include a day and month`, ['day', 'month']],
+    ['month and year missing', { day: '12', month: '', year: '' }, `${Name} must include a month and year`, ['month', 'year']],
+    ['month missing, letters in the day', { day: 'ab', month: '', year: '2027' }, `${Name} must include a month`, ['day', 'month']],
+    ['letters in all three', { day: 'ab', month: 'cd', year: 'efgh' }, `${Name} must be a real date`, ALL],
+    ['letters in the day and month', { day: 'ab', month: 'cd', year: '2027' }, `${Name} must be a real date`, ['day', 'month']],
+    ['month 13', { day: '12', month: '13', year: '2027' }, `${Name} must be a real date`, ['month']],
+    ['not a real date', { day: '31', month: '02', year: '2025' }, `${Name} must be a real date`, ALL],
+    ['29 February outside a leap year', { day: '29', month: '2', year: '2027' }, `${Name} must be a real date`, ALL],
+    ['2-digit year', { day: '12', month: '3', year: '27' }, 'Year must include 4 numbers', ['year']],
+    ['year before the range', { day: '1', month: '1', year: '1999' }, BETWEEN, ['year']],
+    ['year after the range', () => ({ day: '31', month: '12', year: String(Number(range.to.slice(0, 4)) + 1) }), BETWEEN, ['year']],
+    // The day before the first: only the year is wrong if that is in the year before.
+    ['the day before the range', () => {
+      const [y, m, d] = addDays(range.from, -1).split('-');
+      return { day: String(Number(d)), month: String(Number(m)), year: y };
+    }, BETWEEN, () => (range.from.endsWith('-01-01') ? ['year'] : ALL)],
+    ['the day after the range', () => {
+      const [y, m, d] = addDays(range.to, 1).split('-');
+      return { day: String(Number(d)), month: String(Number(m)), year: y };
+    }, BETWEEN, () => (range.to.endsWith('-12-31') ? ['year'] : ALL)],
   ];
-  for (const [values, message, invalid] of cases) {
+  for (const [label, given, message, marks] of cases) {
+    if (typeof given === 'function' && !range) continue;
+    const values = typeof given === 'function' ? given() : given;
+    const invalid = typeof marks === 'function' ? marks() : marks;
     const r = await submit(values);
-    const what = `${id} error ${JSON.stringify(values)}`;
+    const what = `${id} error, ${label} ${JSON.stringify(values)}`;
+    const said = r.items[0]?.text ?? '';
+    const matches = message instanceof RegExp ? message.exec(said) : said === message ? [said] : null;
     check(r.summaryShown && r.focused, `${what}: summary shown and focused`);
-    check(r.items.length >= 1 && r.items[0].text === message, `${what}: summary says "${message}"`, JSON.stringify(r.items));
-    check(r.items[0] && r.items[0].href.endsWith(`-${invalid[0]}`), `${what}: summary links to the ${invalid[0]} field`, r.items[0]?.href);
-    check(r.inline === `Error: ${message}` && r.hiddenPrefix === 'Error:', `${what}: inline message with hidden prefix`, r.inline);
-    check(JSON.stringify(r.invalid) === JSON.stringify(invalid), `${what}: marks ${invalid}`, JSON.stringify(r.invalid));
+    check(r.aboveHeading, `${what}: summary above the calculator's heading`);
+    check(matches !== null, `${what}: summary says "${message instanceof RegExp ? message.source : message}"`, JSON.stringify(r.items));
+    check(r.mine === 1, `${what}: one message for the date`, JSON.stringify(r.items));
+    check(r.items[0] && r.items[0].href.endsWith(`-${invalid[0]}`), `${what}: summary links to the ${invalid[0]} box`, r.items[0]?.href);
+    check(r.inline === `Error: ${said}` && r.hiddenPrefix === 'Error:' && r.errorShown, `${what}: the same message inline, with a hidden prefix`, r.inline);
+    check(JSON.stringify(r.invalid) === JSON.stringify(invalid) && JSON.stringify(r.marked) === JSON.stringify(invalid), `${what}: marks ${invalid} (class and aria-invalid)`, `aria-invalid ${r.invalid}, class ${r.marked}`);
+    check(r.described.every((d) => d.hint && d.error && d.allExist) && !r.fieldsetDescribed, `${what}: each box described by the hint and the error`, JSON.stringify(r.described));
     check(JSON.stringify(r.values) === JSON.stringify([values.day, values.month, values.year]), `${what}: input kept`);
     check(r.title.startsWith('Error: ') && r.results === '', `${what}: title prefixed, no results`);
-    check(!r.location.includes('?') && !r.location.includes('2027'), `${what}: nothing in the URL`);
-    if (values.day === '31') {
-      await shot(page, sel, `calculator-${id}-error-360.png`);
-      await axe(page, `${id} error state`);
+    check(!r.location.includes('?') && !r.location.includes('#'), `${what}: nothing in the URL`, r.location);
+    if (message === BETWEEN && matches) {
+      const [from, to] = [isoOf(matches[1]), isoOf(matches[2])];
+      // Within the years the browser is given calendars for (2000 to 2060), and a useful span.
+      check(from >= '2000-01-01' && to <= '2060-12-31' && Number(to.slice(0, 4)) - Number(from.slice(0, 4)) >= 30, `${what}: the range is inside 2000 to 2060`, `${from} to ${to}`);
+      check(!range || (range.from === from && range.to === to), `${what}: the same range each time`, `${from} to ${to}`);
+      range = { from, to };
     }
+    const went = await followFirstLink();
+    check(went.id !== null && went.id === r.items[0]?.href.slice(1) && went.part === invalid[0] && went.invalid === 'true' && !went.location.includes('#'), `${what}: the summary's link focuses the first wrong box (${invalid[0]})`, JSON.stringify(went));
+    if (label === 'letters in all three') {
+      await axe(page, `${id} error state (letters in all three)`);
+      await shot(page, sel, `calculator-${id}-error-360.png`);
+      await page.setViewport({ width: 1280, height: 800 });
+      await axe(page, `${id} error state (letters in all three) at 1280 px`);
+      await shot(page, sel, `calculator-${id}-error-1280.png`, 1280);
+      await page.setViewport({ width: 360, height: 740 });
+    }
+  }
+  // The first and last days of the range count, as `waymark dates` does.
+  check(range !== null, `${id}: a year out of range gets "must be between"`);
+  if (range) {
+    const events = await page.evaluate((sel) => [...document.querySelectorAll(`${sel} fieldset`)].map((f) => f.dataset.wmEvent), sel);
+    for (const day of [range.from, range.to]) {
+      const asked = events.map((event) => ({ event, iso: day }));
+      const [rows] = await fillAll(page, id, [asked]);
+      let same = rows.length > 0;
+      for (const row of rows) {
+        const want = await expected(row.id, asked, row.dates.length);
+        same &&= JSON.stringify(row.dates) === JSON.stringify(want);
+      }
+      check(same, `${id}: ${day}, at the edge of the range, gets the dates of waymark dates`, JSON.stringify(rows));
+    }
+  }
+  // After a good date: no box marked, each described by its hint only.
+  {
+    const r = await submit({ day: '23', month: '12', year: '2026' });
+    check(r.invalid.length === 0 && r.marked.length === 0 && !r.errorShown && r.described.every((d) => d.hint && !d.error && d.allExist), `${id}: a good date clears the marks and the error from aria-describedby`, JSON.stringify(r));
   }
   // Month names are accepted.
   await page.evaluate((sel) => {

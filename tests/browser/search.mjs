@@ -6,6 +6,8 @@
 //     marked, and the page they name is the right one;
 //   - the audience and stage filters narrow the results to pages that say so;
 //   - no results, and "Show more results" (focus moves to the first new one);
+//   - excerpts: whole words of the page's text, with "… " before one that
+//     starts inside a sentence and " …" after one that stops inside one;
 //   - axe-core (wcag2a … wcag22aa): no violations with results, at 1280 and
 //     360 px; nothing wider than a 360 px screen;
 //   - only the site's own files are requested; no console error or CSP report;
@@ -164,6 +166,61 @@ try {
     });
     check(focused === 10, '"Show more results" moves focus to the first new result', String(focused));
     await axe(page, 'search page after "Show more results" at 360px');
+    await page.close();
+  }
+
+  // ------------------------------------------------------------ excerpts
+  // Each excerpt is compared with its page's whole text (Pagefind's
+  // `content`): it must be whole words of that text in order; if it starts
+  // after the text's start and not at a sentence's start, it begins "… ";
+  // if it stops before the end and not at a sentence's end, it ends " …".
+  {
+    const { page } = await openPage(browser, origin, 360, problems);
+    await page.goto(`${origin}/search/`, { waitUntil: 'load' });
+    const ENDS = /[.!?]["'\u2019\u201d)\]]*$/;
+    let inside = 0;
+    let ellipses = 0;
+    const wrong = [];
+    for (const q of ['chronology', 'transfer', 'interim safety plan', 'core group', 'review', 'in']) {
+      await search(page, q);
+      const rows = await page.evaluate(async (q) => {
+        const pf = await import(document.querySelector('[data-wm-search]').getAttribute('data-wm-search') + 'pagefind.js');
+        const found = await pf.search(q);
+        const text = {};
+        for (const r of found.results) {
+          const d = await r.data();
+          text[d.url] = new DOMParser().parseFromString(d.content, 'text/html').body.textContent;
+        }
+        return [...document.querySelectorAll('.wm-search-result')].map((li) => ({
+          href: li.querySelector('.wm-search-result__link').getAttribute('href'),
+          excerpt: li.querySelector('.wm-search-result__excerpt')?.textContent ?? '',
+          text: text[li.querySelector('.wm-search-result__link').getAttribute('href')] ?? null,
+        }));
+      }, q);
+      for (const r of rows) {
+        const what = `"${q}" ${r.href}: ${r.excerpt}`;
+        if (r.text === null) { wrong.push(`${what}: page not found`); continue; }
+        const before = r.excerpt.startsWith('\u2026 ');
+        const after = r.excerpt.endsWith(' \u2026');
+        const body = r.excerpt.slice(before ? 2 : 0, after ? -2 : undefined).split(/\s+/).filter(Boolean);
+        const words = r.text.split(/\s+/).filter(Boolean);
+        let at = -1;
+        for (let i = 0; at < 0 && i + body.length <= words.length; i++) {
+          if (body.every((w, k) => words[i + k] === w)) at = i;
+        }
+        if (at < 0 || !body.length) { wrong.push(`${what}: not whole words of the page's text`); continue; }
+        const end = at + body.length;
+        const startsSentence = at === 0 || ENDS.test(words[at - 1]);
+        const endsSentence = end === words.length || ENDS.test(words[end - 1]);
+        if (at > 0) inside++;
+        if (before) ellipses++;
+        if (before !== !startsSentence) wrong.push(`${what}: ${startsSentence ? 'starts a sentence but has "… "' : 'starts inside a sentence without "… "'}`);
+        if (after !== !endsSentence) wrong.push(`${what}: ${endsSentence ? 'ends a sentence but has " …"' : 'stops inside a sentence without " …"'}`);
+      }
+    }
+    check(wrong.length === 0, 'excerpts are whole words; one that starts or stops inside a sentence says so with "…"', wrong.slice(0, 5).join('\n  '));
+    check(inside > 0 && ellipses > 0, 'some excerpts come from inside a page and start with "… "', `${inside} from inside a page, ${ellipses} with "… "`);
+    if (shots) await page.screenshot({ path: path.join(shots, 'search-excerpts-360.png') });
     await page.close();
   }
 

@@ -57,14 +57,16 @@ fn the_calculator_renders_the_govuk_date_input_and_a_worked_example() {
     // The form: hidden until the script has the engine; no HTML5 validation.
     assert!(s.contains("<form class=\"wm-calculator__form\" id=\"wm-calc-after-registration-form\" novalidate autocomplete=\"off\" hidden>"));
     assert!(!s.contains("action="), "the form must not submit anywhere");
-    assert!(s.contains("<fieldset class=\"wm-fieldset\" role=\"group\" aria-describedby=\"wm-calc-after-registration-registration-hint\""));
+    assert!(s.contains("<fieldset class=\"wm-fieldset\" role=\"group\" data-wm-event=\"registration\""));
     assert!(s.contains("<legend class=\"wm-fieldset__legend\">Date of the child\u{2019}s name being added to the child protection register</legend>"));
     assert!(s.contains(">For example, 23 12 2026</div>"));
     for (part, label) in [("day", "Day"), ("month", "Month"), ("year", "Year")] {
         assert!(s.contains(&format!("<label class=\"wm-label\" for=\"wm-calc-after-registration-registration-{part}\">{label}</label>")), "{part}");
-        assert!(s.contains(&format!("id=\"wm-calc-after-registration-registration-{part}\" name=\"registration-{part}\" type=\"text\" inputmode=\"numeric\"")), "{part}");
+        assert!(s.contains(&format!("id=\"wm-calc-after-registration-registration-{part}\" name=\"registration-{part}\" type=\"text\" inputmode=\"numeric\" spellcheck=\"false\" aria-describedby=\"wm-calc-after-registration-registration-hint\"")), "{part}");
     }
-    assert!(s.contains("tabindex=\"-1\" hidden>\n<div role=\"alert\">\n<h4 class=\"wm-error-summary__title\">There is a problem</h4>"));
+    // The error summary (filled by the script) comes before the calculator's heading.
+    assert!(s.contains("tabindex=\"-1\" hidden>\n<div role=\"alert\">\n<h3 class=\"wm-error-summary__title\">There is a problem</h3>"));
+    assert!(s.find("class=\"wm-error-summary\"").unwrap() < s.find("class=\"wm-calculator__title\"").unwrap());
     // Results: a status region present (and empty) from page load.
     assert!(s.contains("<div class=\"wm-calculator__results\" id=\"wm-calc-after-registration-results\" role=\"status\"></div>"));
     assert!(s.contains(">Add these dates to your calendar</button>"));

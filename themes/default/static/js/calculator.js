@@ -77,36 +77,59 @@ function readMonth(text) {
   return i < 0 ? NaN : i + 1;
 }
 
+function isLeap(y) {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/** The number of days in month m (1-12) of year y. */
+function daysIn(y, m) {
+  return m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+}
+
+const PARTS = ['day', 'month', 'year'];
+
 /**
- * Checks one date field group. GOV.UK's order: missing, then incomplete or
- * a bad year, then not a real date. Returns { iso, y, m, d } or
- * { message, parts } (the parts to mark as wrong).
+ * Checks one date (its day, month and year boxes) by the GOV.UK date input
+ * rules, and gives one message for the date:
+ *   1. nothing entered: "Enter [name]" (all three boxes marked);
+ *   2. a box left empty: "[Name] must include a day and month" (the empty
+ *      boxes marked, and any box filled in wrongly);
+ *   3. only the year wrong: "Year must include 4 numbers";
+ *   4. a box that cannot be right (letters, day 32, month 13, or more than
+ *      one box wrong): "[Name] must be a real date" (those boxes marked);
+ *      a day the month does not have (31 2, or 29 2 outside a leap year):
+ *      the same message with all three marked, since any of them may be
+ *      the mistake;
+ *   5. a date outside `range` ({ from, to }, the first and last dates the
+ *      calculator can count from, YYYY-MM-DD): "[Name] must be between
+ *      [from] and [to]" (the year marked when the year alone is outside,
+ *      otherwise all three).
+ * Returns { iso, y, m, d } or { message, parts } (the boxes to mark, in the
+ * order they appear).
  */
-export function checkDate(values, name) {
+export function checkDate(values, name, range) {
   const Name = capitalise(name);
-  const day = values.day.trim();
-  const month = values.month.trim();
-  const year = values.year.trim();
-  const missing = ['day', 'month', 'year'].filter((p) => !{ day, month, year }[p]);
-  if (missing.length === 3) return { message: `Enter ${name}`, parts: ['day', 'month', 'year'] };
+  const text = { day: values.day.trim(), month: values.month.trim(), year: values.year.trim() };
+  const missing = PARTS.filter((p) => !text[p]);
+  if (missing.length === 3) return { message: `Enter ${name}`, parts: PARTS };
+  const d = /^\d{1,2}$/.test(text.day) ? Number(text.day) : NaN;
+  const m = readMonth(text.month);
+  const y = /^\d{4}$/.test(text.year) ? Number(text.year) : NaN;
+  const ok = { day: d >= 1 && d <= 31, month: m >= 1 && m <= 12, year: y >= 0 };
+  const wrong = PARTS.filter((p) => text[p] && !ok[p]);
   if (missing.length) {
     const words = missing.length === 2 ? `${missing[0]} and ${missing[1]}` : missing[0];
-    return { message: `${Name} must include a ${words}`, parts: missing };
+    return { message: `${Name} must include a ${words}`, parts: PARTS.filter((p) => missing.includes(p) || wrong.includes(p)) };
   }
-  if (!/^\d+$/.test(year) || year.length !== 4) return { message: 'Year must include 4 numbers', parts: ['year'] };
-  const y = Number(year);
-  const m = readMonth(month);
-  const d = /^\d{1,2}$/.test(day) ? Number(day) : NaN;
-  const badDay = !(d >= 1 && d <= 31);
-  const badMonth = !(m >= 1 && m <= 12);
-  if (badDay || badMonth) {
-    return { message: `${Name} must be a real date`, parts: [badDay && 'day', badMonth && 'month'].filter(Boolean) };
+  if (wrong.length === 1 && wrong[0] === 'year') return { message: 'Year must include 4 numbers', parts: ['year'] };
+  if (wrong.length) return { message: `${Name} must be a real date`, parts: wrong };
+  if (d > daysIn(y, m)) return { message: `${Name} must be a real date`, parts: PARTS };
+  const iso = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+  if (range && (iso < range.from || iso > range.to)) {
+    const yearAlone = y < Number(range.from.slice(0, 4)) || y > Number(range.to.slice(0, 4));
+    return { message: `${Name} must be between ${dayMonthYear(range.from)} and ${dayMonthYear(range.to)}`, parts: yearAlone ? ['year'] : PARTS };
   }
-  const real = new Date(Date.UTC(y, m - 1, d));
-  if (real.getUTCFullYear() !== y || real.getUTCMonth() !== m - 1 || real.getUTCDate() !== d || y < 1) {
-    return { message: `${Name} must be a real date`, parts: ['day', 'month', 'year'] };
-  }
-  return { iso: `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`, y, m, d };
+  return { iso, y, m, d };
 }
 
 // ------------------------------------------------------------------ .ics
@@ -197,18 +220,82 @@ function el(tag, cls, text) {
   return e;
 }
 
-function setUp(section, engine) {
+const UNIX_EPOCH_JD = 2440588;
+
+/** YYYY-MM-DD for a Julian day number (years 1 to 9999). */
+function isoOfJd(jd) {
+  const t = new Date((jd - UNIX_EPOCH_JD) * 86400000);
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1, 2)}-${pad(t.getUTCDate(), 2)}`;
+}
+
+/** The days (Julian day numbers) the rules' calendars cover, or every day a date can be written for. */
+function coveredDays(rules) {
+  const cals = rules.calendars || [];
+  if (!cals.length) return { first: 1721426, last: 5373484 }; // 1 January 1 to 31 December 9999
+  return { first: Math.max(...cals.map((c) => c.first)), last: Math.min(...cals.map((c) => c.last)) };
+}
+
+/**
+ * The first and last dates (YYYY-MM-DD) calculator `id` can count from,
+ * inside the days `covered`: a count runs out of the calendar the browser
+ * was given near its ends, and no date before the oldest version of a rule
+ * can be counted. Found from the engine itself (a day it counts, then a
+ * halving search to each end), with every asked date on the same day.
+ * Null if it counts no day.
+ */
+function countableDates(engine, id, events, plain, series, covered) {
+  const counts = (jd) => {
+    try {
+      engine.compute(id, events.map((e) => `${e}=${isoOfJd(jd)}`).join('&'), plain, series);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const { first, last } = covered;
+  const now = new Date();
+  const today = Math.floor(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) / 86400000) + UNIX_EPOCH_JD;
+  const tries = [Math.min(last, Math.max(first, today))];
+  for (let k = 1; k < 64; k++) tries.push(Math.round(first + ((last - first) * k) / 64));
+  const good = tries.find(counts);
+  if (good === undefined) return null;
+  const edge = (ok, bad) => {
+    // `ok` counts; find the last day from it towards `bad` that does.
+    if (counts(bad)) return bad;
+    while (Math.abs(bad - ok) > 1) {
+      const mid = Math.trunc((ok + bad) / 2);
+      if (counts(mid)) ok = mid;
+      else bad = mid;
+    }
+    return ok;
+  };
+  return { from: isoOfJd(edge(good, first)), to: isoOfJd(edge(good, last)) };
+}
+
+function setUp(section, engine, covered) {
   const id = section.dataset.wmCalculator;
   const plain = section.dataset.wmPlain === 'true';
   const series = Number(section.dataset.wmSeries) || 3;
   const form = section.querySelector('form');
-  const summary = form.querySelector('.wm-error-summary');
+  const summary = section.querySelector('.wm-error-summary');
   const summaryList = summary.querySelector('ul');
   const results = section.querySelector('[role="status"]');
   const icsButton = section.querySelector('.wm-calculator__ics');
   const fallback = section.querySelector('.wm-calculator__fallback');
   const fieldsets = [...form.querySelectorAll('fieldset[data-wm-event]')];
   let last = null;
+  const range = countableDates(engine, id, fieldsets.map((fs) => fs.dataset.wmEvent), plain, series, covered);
+  if (!range) {
+    // The rules in words and the worked example stay on the page.
+    console.error(`calculator ${id}: the engine counts no date`);
+    return;
+  }
+
+  // Each box is described by the date's hint, and by its error when it has one.
+  const describe = (fs, error) => {
+    const ids = [fs.querySelector('.wm-hint').id, error && fs.querySelector('.wm-error-message').id].filter(Boolean).join(' ');
+    for (const input of fs.querySelectorAll('input')) input.setAttribute('aria-describedby', ids);
+  };
 
   const clearErrors = () => {
     summary.hidden = true;
@@ -218,7 +305,7 @@ function setUp(section, engine) {
       const msg = fs.querySelector('.wm-error-message');
       msg.hidden = true;
       msg.replaceChildren();
-      fs.setAttribute('aria-describedby', fs.querySelector('.wm-hint').id);
+      describe(fs, false);
       for (const input of fs.querySelectorAll('input')) {
         input.classList.remove('wm-input--error');
         input.removeAttribute('aria-invalid');
@@ -232,7 +319,7 @@ function setUp(section, engine) {
       const msg = fs.querySelector('.wm-error-message');
       msg.append(el('span', 'wm-visually-hidden', 'Error:'), ` ${message}`);
       msg.hidden = false;
-      fs.setAttribute('aria-describedby', `${fs.querySelector('.wm-hint').id} ${msg.id}`);
+      describe(fs, true);
       for (const part of parts) {
         const input = fs.querySelector(`input[data-wm-part="${part}"]`);
         input.classList.add('wm-input--error');
@@ -296,7 +383,7 @@ function setUp(section, engine) {
     for (const fs of fieldsets) {
       const values = {};
       for (const input of fs.querySelectorAll('input')) values[input.dataset.wmPart] = input.value;
-      const r = checkDate(values, fs.dataset.wmName);
+      const r = checkDate(values, fs.dataset.wmName, range);
       if (r.message) errors.push({ fs, ...r });
       else asked.push({ event: fs.dataset.wmEvent, words: fs.dataset.wmWords, ...r });
     }
@@ -338,18 +425,21 @@ async function start() {
   if (!sections.length) return;
   const { wmGlue, wmWasm, wmRules } = sections[0].dataset;
   let engine;
+  let covered;
   try {
     const glue = await import(wmGlue);
     await glue.default({ module_or_path: wmWasm });
     const response = await fetch(wmRules);
     if (!response.ok) throw new Error(`${wmRules}: ${response.status}`);
-    engine = new glue.Engine(await response.text());
+    const text = await response.text();
+    engine = new glue.Engine(text);
+    covered = coveredDays(JSON.parse(text));
   } catch (e) {
     // The rules in words and the worked example stay on the page.
     console.error('calculator: the engine did not load', e);
     return;
   }
-  for (const section of sections) setUp(section, engine);
+  for (const section of sections) setUp(section, engine, covered);
   document.documentElement.dataset.wmCalculators = 'ready';
 }
 

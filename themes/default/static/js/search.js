@@ -150,18 +150,105 @@
     return e;
   }
 
-  // Pagefind's excerpts are text with <mark> around the words found: only
-  // those two things are kept (as text nodes and <mark> elements).
-  function excerpt(html) {
-    var out = el("p", "wm-search-result__excerpt");
-    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
-    doc.body.firstChild.childNodes.forEach(function (n) {
-      if (n.nodeName === "MARK") {
-        out.appendChild(el("mark", "wm-search-result__match", n.textContent));
-      } else {
-        out.appendChild(document.createTextNode(n.textContent));
+  // Pagefind's excerpt is a window of the page's words (its `content` split
+  // at spaces) with <mark> around the words found, so it can begin and end
+  // in the middle of a sentence. framed() finds where the window sits in the
+  // page's words and moves each edge to a sentence boundary when one is a
+  // few words away: back to where the sentence starts (or on to the next
+  // one, if that comes before the first word found), and on to where the
+  // last sentence ends. An edge left inside a sentence gets an ellipsis:
+  // "… " before (text comes before it), " …" after. Edges are always
+  // between whole words.
+  var NEAR = 6;
+  var SENTENCE_END = /[.!?]["'\u2019\u201d)\]]*$/;
+
+  function framed(d) {
+    var html = d.excerpt;
+    var content = typeof d.content === "string" ? d.content : "";
+    var plainFrame = { words: null, html: html, before: false, after: false };
+    // Pages split at zero-width spaces (some scripts) are left as they are.
+    if (!content || content.indexOf("\u200b") >= 0) { return plainFrame; }
+    var words = content.split(/\s+/).filter(Boolean);
+    var shown = html.split(/\s+/).filter(Boolean);
+    var bare = shown.map(function (w) { return w.replace(/<\/?mark>/g, ""); });
+    var n = bare.length;
+    var start = -1;
+    for (var i = 0; start < 0 && i + n <= words.length; i++) {
+      var same = true;
+      for (var k = 0; same && k < n; k++) { same = words[i + k] === bare[k]; }
+      if (same) { start = i; }
+    }
+    if (start < 0 || n === 0) { return plainFrame; }
+    var end = start + n;
+    var marked = {};
+    var firstMark = end;
+    var lastMark = start - 1;
+    shown.forEach(function (w, k) {
+      if (w.indexOf("<mark>") >= 0) {
+        marked[start + k] = true;
+        firstMark = Math.min(firstMark, start + k);
+        lastMark = Math.max(lastMark, start + k);
       }
     });
+    (d.locations || []).forEach(function (at) { marked[at] = true; });
+    var startsSentence = function (at) { return at === 0 || SENTENCE_END.test(words[at - 1]); };
+    var endsSentence = function (at) { return at === words.length || SENTENCE_END.test(words[at - 1]); };
+    var at;
+    if (!startsSentence(start)) {
+      for (at = start - 1; at >= Math.max(0, start - NEAR) && !startsSentence(at); at--) { /* back */ }
+      if (at >= Math.max(0, start - NEAR)) {
+        start = at;
+      } else {
+        for (at = start + 1; at <= Math.min(firstMark, start + NEAR, end - 1) && !startsSentence(at); at++) { /* on */ }
+        if (at <= Math.min(firstMark, start + NEAR, end - 1)) { start = at; }
+      }
+    }
+    if (!endsSentence(end)) {
+      for (at = end + 1; at <= Math.min(words.length, end + NEAR) && !endsSentence(at); at++) { /* on */ }
+      if (at <= Math.min(words.length, end + NEAR)) {
+        end = at;
+      } else {
+        for (at = end - 1; at >= Math.max(lastMark + 1, end - NEAR, start + 1) && !endsSentence(at); at--) { /* back */ }
+        if (at >= Math.max(lastMark + 1, end - NEAR, start + 1)) { end = at; }
+      }
+    }
+    return {
+      words: words.slice(start, end).map(function (w, k) { return { text: w, marked: !!marked[start + k] }; }),
+      html: null,
+      before: !startsSentence(start),
+      after: !endsSentence(end)
+    };
+  }
+
+  // Only text and <mark> are kept of Pagefind's excerpt (as text nodes and
+  // <mark> elements): its words are page text, which may hold entities.
+  function textOf(html) {
+    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
+    return doc.body.firstChild.childNodes;
+  }
+
+  function excerpt(d) {
+    var out = el("p", "wm-search-result__excerpt");
+    var frame = framed(d);
+    var add = function (html, mark) {
+      textOf(html).forEach(function (n) {
+        if (mark || n.nodeName === "MARK") {
+          out.appendChild(el("mark", "wm-search-result__match", n.textContent));
+        } else {
+          out.appendChild(document.createTextNode(n.textContent));
+        }
+      });
+    };
+    if (frame.before) { out.appendChild(document.createTextNode("\u2026 ")); }
+    if (frame.words) {
+      frame.words.forEach(function (w, k) {
+        if (k > 0) { out.appendChild(document.createTextNode(" ")); }
+        add(w.text, w.marked);
+      });
+    } else {
+      add(frame.html, false);
+    }
+    if (frame.after) { out.appendChild(document.createTextNode(" \u2026")); }
     return out;
   }
 
@@ -177,7 +264,7 @@
     if (f.audience && f.audience.length) { about.push("For: " + f.audience.join(", ")); }
     if (f.stage && f.stage.length) { about.push("Stage: " + f.stage.join(", ")); }
     if (about.length) { item.appendChild(el("p", "wm-search-result__meta", about.join(". "))); }
-    if (d.excerpt) { item.appendChild(excerpt(d.excerpt)); }
+    if (d.excerpt) { item.appendChild(excerpt(d)); }
     // Up to three headings inside the page where the words were found.
     var parts = (d.sub_results || []).filter(function (s) { return s.url !== d.url && s.title; }).slice(0, 3);
     if (parts.length) {
