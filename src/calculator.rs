@@ -116,6 +116,9 @@ pub struct CalculatorRow {
     pub set_by: Option<String>,
     /// Where the rule comes from.
     pub source: String,
+    /// The rule's note, for practitioners' calculators (`None` in family
+    /// words: notes are written for practitioners).
+    pub note: Option<String>,
 }
 
 /// One event whose date the calculator asks for.
@@ -174,6 +177,7 @@ pub fn context(site: &SiteRules, assets: &Assets, id: &str, plain: bool) -> Resu
             rule: smart_quotes(&format!("{}.", capitalise(&words))),
             set_by: set_by.map(|s| smart_quotes(&set_by_sentence(&s, plain))),
             source: smart_quotes(&site.source(tid)?),
+            note: if plain { None } else { site.note(tid).map(|n| smart_quotes(&n)) },
         });
     }
     let events = calc

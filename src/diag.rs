@@ -150,6 +150,8 @@ codes! {
     TypedTimescale = "typed-timescale",
     /// A rule of the rules file that no page uses.
     UnusedRule = "unused-rule",
+    /// A rule's `source` that carries a doubt ("not confirmed", "about para"): the doubt belongs in its `note`.
+    SourceDoubt = "source-doubt",
 }
 
 impl fmt::Display for Code {

@@ -254,6 +254,11 @@ impl SiteRules {
         Ok(t.sources.join("; "))
     }
 
+    /// The note of the version in force, if it has one.
+    pub fn note(&self, id: &str) -> Option<String> {
+        self.now.timescale(id).and_then(|t| t.note.clone())
+    }
+
     /// The figure in force (`15 calendar days`; `plain`: `15 days`), for a
     /// `within` or `every` timescale.
     pub fn figure(&self, id: &str, plain: bool) -> Result<String, String> {

@@ -141,12 +141,97 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
             );
         }
     }
+    if let Some(rules) = input.rules.filter(|_| input.only.is_none()) {
+        out.extend(source_doubts(rules));
+    }
+    out
+}
+
+/// Words that say the author is unsure. A source is shown to readers as a
+/// citation (beside every calculator result and in the timescales table), so
+/// it must say only what the source supports; a doubt goes in the `note`.
+const DOUBT_PHRASES: &[&str] = &["not confirmed", "to be confirmed", "not sure", "not checked", "about para", "about page", "about section"];
+/// Single words of doubt, matched as whole words.
+const DOUBT_WORDS: &[&str] = &["unconfirmed", "unverified", "uncertain", "unclear", "probably", "possibly", "perhaps", "maybe", "approximately", "approx", "circa", "tbc", "todo", "fixme"];
+
+/// The first doubt in `text`, as written: its byte range.
+fn doubt_in(text: &str) -> Option<std::ops::Range<usize>> {
+    let lower = text.to_ascii_lowercase();
+    let mut found: Option<std::ops::Range<usize>> = None;
+    let mut keep = |r: std::ops::Range<usize>| {
+        if found.as_ref().is_none_or(|f| r.start < f.start) {
+            found = Some(r);
+        }
+    };
+    for p in DOUBT_PHRASES {
+        if let Some(i) = lower.find(p) {
+            keep(i..i + p.len());
+        }
+    }
+    let mut start = None;
+    for (i, c) in lower.char_indices().chain(std::iter::once((lower.len(), ' '))) {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                if DOUBT_WORDS.contains(&&lower[s..i]) {
+                    keep(s..i);
+                }
+                start = None;
+            }
+            _ => {}
+        }
+        if c == '?' {
+            keep(i..i + 1);
+        }
+    }
+    found
+}
+
+/// A `source-doubt` warning for every source of every rule (each dated
+/// version and each of `other_sources`) that carries a doubt, placed at the
+/// doubt in the rules file.
+fn source_doubts(rules: &crate::rules::SiteRules) -> Vec<Diagnostic> {
+    let src = rules.text();
+    let text = src.text();
+    let index = crate::yaml::KeyIndex::new(text);
+    let mut out = Vec::new();
+    for t in rules.engine().timescales() {
+        let versions = t.versions.iter().flat_map(|v| v.sources.iter().map(|s| (s, "source")));
+        let others = t.other_sources.iter().map(|o| (&o.source, "other_sources"));
+        for (source, key) in versions.chain(others) {
+            let Some(doubt) = doubt_in(source) else { continue };
+            let words = &source[doubt.clone()];
+            // The doubt's place in the file: the first time its words appear
+            // after the rule's key (a source is a plain YAML string, so the
+            // text is there as written, perhaps folded onto two lines).
+            let from = index.key(&crate::yaml::keys(&["timescales", &t.id, key])).or_else(|| index.key(&crate::yaml::keys(&["timescales", &t.id]))).unwrap_or(0);
+            let at = text[from..].to_ascii_lowercase().find(&words.to_ascii_lowercase()).map_or(from, |i| from + i);
+            out.push(
+                Diagnostic::warning(Code::SourceDoubt, format!("a source of `{}` carries a doubt (\"{words}\"); readers see a source as a citation", t.id))
+                    .with_help("cite only what the source says, and put the doubt in the rule's `note` (shown to practitioners beside the rule)")
+                    .at(src, at),
+            );
+        }
+    }
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doubts_in_sources_are_found_as_words() {
+        let d = |s: &str| doubt_in(s).map(|r| s[r].to_owned());
+        assert_eq!(d("National guidance 2021, about paras 3.140 to 3.141; number not confirmed").as_deref(), Some("about para"));
+        assert_eq!(d("Highland procedures (TBC)").as_deref(), Some("TBC"));
+        assert_eq!(d("Para 3.168?").as_deref(), Some("?"));
+        assert_eq!(d("Probably Appendix D").as_deref(), Some("Probably"));
+        // Whole words only, and a title may say "about".
+        assert_eq!(d("Information about the Child Protection Planning Meeting"), None);
+        assert_eq!(d("National guidance 2021 (updated 2023), Appendix D"), None);
+        assert_eq!(d("Moray CPC Workforce Brief No. 5, Child Protection Planning Meetings"), None);
+    }
 
     #[test]
     fn typed_figures_are_found() {

@@ -368,6 +368,10 @@ function setUp(section, engine, covered) {
         dd.append(el('p', 'wm-calculator__rule', smartQuotes(s)));
       }
       dd.append(el('p', 'wm-calculator__source', smartQuotes(`Source: ${row.source}`)));
+      // The rule's note (practitioners' calculators only) is in the worked
+      // example the page was built with; it does not change with the date.
+      const note = fallback.querySelector(`[data-wm-timescale="${row.id}"] .wm-calculator__note`);
+      if (note && !row.then) dd.append(note.cloneNode(true));
       div.append(el('dt', 'wm-summary-list__key', smartQuotes(heading(row.label))), dd);
       dl.append(div);
     }
