@@ -173,6 +173,9 @@ function fillAll(page, id, inputs) {
           words: [...r.querySelectorAll('[data-wm-iso]')].map((n) => n.textContent),
           then: r.querySelector('.wm-calculator__then')?.textContent ?? null,
           rule: r.querySelector('.wm-calculator__rule')?.textContent ?? null,
+          note: r.querySelector('.wm-calculator__note')?.textContent ?? null,
+          // The same rule's note in the worked example the page was built with.
+          builtNote: section.querySelector(`.wm-calculator__fallback [data-wm-timescale="${r.dataset.wmTimescale}"] .wm-calculator__note`)?.textContent ?? null,
         }));
         out.push(rows);
       }
@@ -241,6 +244,7 @@ async function explained(timescale, asked) {
 
 async function beforeAChange(browser, origin, pages, problems) {
   let notices = 0;
+  let notes = 0;
   for (const [id, url] of pages) {
     const page = await openPage(browser, origin + url, problems);
     const events = await page.evaluate((id) => [...document.querySelectorAll(`section[data-wm-calculator="${id}"] fieldset[data-wm-event]`)].map((f) => ({ event: f.dataset.wmEvent, words: f.dataset.wmWords })), id);
@@ -260,8 +264,12 @@ async function beforeAChange(browser, origin, pages, problems) {
           const text = `For ${event.words} on ${day === '2020-03-03' ? '3 March 2020' : '3 March 2022'}, the rule then in force was ${words}${cli.from ? ` (in force from ${cli.from})` : ''}.`;
           check(row.then === text.replace(/'/g, '\u2019'), `${id} ${day} ${row.id}: the notice names the older rule`, `${row.then} vs ${text}`);
           notices++;
+          check(row.note === null, `${id} ${day} ${row.id}: no note of today's rule under an older one`, row.note);
         } else {
           check(row.then === null, `${id} ${day} ${row.id}: no notice for the current rule`, row.then);
+          // Practitioners' calculators show the rule's note under its result; family ones have none.
+          check(row.note === (plain ? null : row.builtNote), `${id} ${day} ${row.id}: ${plain ? 'no note (family words)' : 'the rule\'s note under the result'}`, `${row.note} vs ${row.builtNote}`);
+          if (row.note) notes++;
         }
       }
       if (day === '2020-03-03') await axe(page, `${id} with a rule that changed`);
@@ -269,6 +277,7 @@ async function beforeAChange(browser, origin, pages, problems) {
     await page.close();
   }
   check(notices >= 2, 'a date before a change gets the older rule with its notice', `${notices} notices`);
+  check(notes >= 2, 'results show the notes of the rules that have one', `${notes} notes`);
   console.log(`calculator: rules that changed: ${notices} rows counted by an older rule, each with its notice`);
 }
 

@@ -52,6 +52,8 @@ fn the_calculator_renders_the_govuk_date_input_and_a_worked_example() {
     assert!(s.contains("Within 15 calendar days of the child\u{2019}s name being added to the child protection register."));
     assert!(s.contains("<li>By Thursday 4 February 2027</li><li>By Thursday 4 March 2027</li><li>By Thursday 1 April 2027</li>"), "core group series");
     assert!(s.contains("Source: Argyll and Bute CPC practice note"));
+    // The rule's note, for practitioners, under its source (the script copies it under each result).
+    assert!(s.contains("<p class=\"wm-calculator__note\">Note: The practice note says \u{201c}15 days\u{201d} without saying what kind"), "{s}");
     assert!(s.contains("<noscript>"));
 
     // The form: hidden until the script has the engine; no HTML5 validation.
@@ -97,6 +99,8 @@ fn the_family_calculator_uses_family_words() {
     assert!(s.contains("<p>For example, if the meeting was on Wednesday 23 December 2026:</p>"));
     assert!(s.contains("Within 15 days of the name going on the child protection register."), "{s}");
     assert!(s.contains(">Work out the dates</button>"));
+    // Notes are written for practitioners: the family calculator has none.
+    assert!(!s.contains("wm-calculator__note"), "{s}");
 }
 
 #[test]
