@@ -17,7 +17,8 @@
 //     (every link the header's has), which lands below the bar;
 //   - the timescales page clips nothing sideways at 360 px: every cell and
 //     the caption end inside the screen, and no box in main (the table's
-//     included) has more content than it shows sideways;
+//     included) has more content than it shows sideways; shown as cards, the
+//     table is still a table in Chromium's accessibility tree;
 //   - every heading anchor sits on its heading's last line of words, and
 //     inside the screen, at 360 and 1280 px;
 //   - axe-core (wcag2a … wcag22aa): no violations at 360 px (with the menu
@@ -286,6 +287,17 @@ try {
         await page.evaluate(() => window.scrollTo(0, 0));
         const c = await clipped(page);
         check(c.length === 0, 'timescales: nothing is cut off sideways at 360 px', c.slice(0, 6).join('; '));
+        // Shown as cards, it is still a table to a screen reader.
+        const rows = await page.evaluate(() => document.querySelectorAll('.wm-timescales tbody tr').length);
+        const ax = await page.accessibility.snapshot({ root: await page.$('.wm-timescales'), interestingOnly: false });
+        const roles = {};
+        (function walk(n) {
+          if (!n) return;
+          roles[n.role] = (roles[n.role] || 0) + 1;
+          (n.children || []).forEach(walk);
+        })(ax);
+        check(ax && ax.role === 'table' && roles.row === rows + 1 && roles.rowheader === rows && roles.columnheader === 3 && roles.cell === 2 * rows,
+          'timescales: at 360 px the cards are still a table to screen readers (rows, column and row headers, cells)', JSON.stringify({ table: ax && ax.role, rows, roles }));
         const tall = await page.evaluate(() => document.documentElement.scrollHeight);
         console.log(`timescales at 360 px: ${tall} px tall`);
       }
