@@ -10,7 +10,7 @@ use crate::config::SiteConfig;
 use crate::load::{Page, PageKind};
 use crate::markdown::{self, Rendered};
 use crate::parse::call::{Call, Function};
-use crate::site::Pages;
+use crate::site::{OutFile, Pages};
 
 /// The Content-Security-Policy every page is served with.
 pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -416,7 +416,51 @@ pub(crate) fn sitemap(config: &SiteConfig, pages: &Pages) -> String {
     out
 }
 
-pub(crate) fn headers() -> String {
-    format!("/*\n  Content-Security-Policy: {CSP}\n  Referrer-Policy: no-referrer\n  X-Content-Type-Options: nosniff\n  Permissions-Policy: camera=(), microphone=(), geolocation=()\n")
-}
+/// Cache rule for files whose name carries a hash of their bytes: a new
+/// version always has a new name, so a browser may keep one for a year.
+pub(crate) const CACHE_HASHED: &str = "public, max-age=31536000, immutable";
+/// Cache rule for everything else (pages, feeds, the sitemap, content files):
+/// the browser may keep a copy but asks the server whether it changed first.
+pub(crate) const CACHE_PAGES: &str = "public, max-age=0, must-revalidate";
 
+/// The `_headers` file (read by Netlify and Cloudflare Pages): the security
+/// headers for every path, and a `Cache-Control` rule for each group of files.
+///
+/// Those hosts join the values of a header when several rules match one path,
+/// so the caching rules never overlap: hashed files are `static/` (the
+/// theme's files and the rules JSON, all named by hash) and Pagefind's
+/// `fragment/`, `index/` and `filter/` chunks and its `.pf_meta` file; every other top-level file or
+/// folder of the output gets the short rule by its own name, and Pagefind's
+/// unhashed files one by one.
+pub(crate) fn headers(base_path: &str, files: &[OutFile]) -> String {
+    use std::collections::BTreeSet;
+    let base = if base_path.ends_with('/') { base_path.to_owned() } else { format!("{base_path}/") };
+    let mut out = format!(
+        "{base}*\n  Content-Security-Policy: {CSP}\n  Referrer-Policy: no-referrer\n  X-Content-Type-Options: nosniff\n  Permissions-Policy: camera=(), microphone=(), geolocation=()\n"
+    );
+    let hashed_dirs = ["static/", "pagefind/fragment/", "pagefind/index/", "pagefind/filter/"];
+    let mut hashed = BTreeSet::new();
+    let mut short = BTreeSet::new();
+    for f in files {
+        if let Some(dir) = hashed_dirs.iter().find(|d| f.path.starts_with(*d)) {
+            hashed.insert(format!("{base}{dir}*"));
+        } else if f.path.starts_with("pagefind/pagefind.") && f.path.ends_with(".pf_meta") {
+            // Pagefind names its metadata file by a hash of the index.
+            hashed.insert(format!("{base}{}", f.path));
+        } else if f.path.starts_with("pagefind/") {
+            short.insert(format!("{base}{}", f.path));
+        } else if f.path == "index.html" {
+            short.insert(base.clone());
+        } else if let Some((dir, _)) = f.path.split_once('/') {
+            short.insert(format!("{base}{dir}/*"));
+        } else {
+            short.insert(format!("{base}{}", f.path));
+        }
+    }
+    for (paths, rule) in [(hashed, CACHE_HASHED), (short, CACHE_PAGES)] {
+        for path in paths {
+            out.push_str(&format!("{path}\n  Cache-Control: {rule}\n"));
+        }
+    }
+    out
+}

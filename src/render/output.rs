@@ -141,12 +141,14 @@ pub(crate) fn files(site: &Site) -> Result<Vec<OutFile>, Failure> {
         }
     }
     files.push(OutFile { path: "sitemap.xml".into(), bytes: context::sitemap(&src.config, &src.pages).into_bytes() });
-    files.push(OutFile { path: "_headers".into(), bytes: context::headers().into_bytes() });
     // A past edition (see crate::editions) has no search index of its own.
     #[cfg(feature = "search")]
     if src.opts.current_site.is_none() {
         files.extend(search_files(site)?.iter().cloned());
     }
+    // Last, as its caching rules name the folders of every other file.
+    let headers = context::headers(&src.config.base_path, &files);
+    files.push(OutFile { path: "_headers".into(), bytes: headers.into_bytes() });
     Ok(files)
 }
 

@@ -161,3 +161,69 @@ fn drafts_are_built_when_asked() {
     assert!(t.run(&["build", "--drafts"]).status.success());
     assert!(t.root().join("public/procedures/draft/index.html").is_file());
 }
+
+/// The `_headers` file as (path pattern, header lines) blocks.
+fn header_rules(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut rules: Vec<(String, Vec<String>)> = Vec::new();
+    for line in text.lines() {
+        if let Some(h) = line.strip_prefix("  ") {
+            rules.last_mut().expect("a header before any path").1.push(h.to_owned());
+        } else if !line.is_empty() {
+            rules.push((line.to_owned(), Vec::new()));
+        }
+    }
+    rules
+}
+
+#[test]
+fn hashed_files_are_cached_for_a_year_and_pages_revalidate() {
+    let t = SiteTest::from_fixture("basic");
+    let out = t.run(&["build"]);
+    assert!(out.status.success(), "{}", crate::stderr(&t, &out));
+    let rules = header_rules(&t.read_out("_headers"));
+    let cache_rules: Vec<(&str, &str)> = rules
+        .iter()
+        .filter_map(|(p, hs)| hs.iter().find_map(|h| h.strip_prefix("Cache-Control: ")).map(|v| (p.as_str(), v)))
+        .collect();
+    let matching = |url: &str| -> Vec<&str> {
+        cache_rules
+            .iter()
+            .filter(|(p, _)| p.strip_suffix('*').map_or(url == *p, |prefix| url.starts_with(prefix)))
+            .map(|(_, v)| *v)
+            .collect()
+    };
+    let year = "public, max-age=31536000, immutable";
+    let short = "public, max-age=0, must-revalidate";
+    // Every file of the output gets exactly one caching rule (the hosts join
+    // the values of overlapping rules), and the long one only when its name
+    // carries a hash.
+    let hashed_name = |path: &str| {
+        let name = path.rsplit('/').next().unwrap();
+        name.split('.').any(|part| part.len() >= 7 && part.trim_start_matches("en_").chars().all(|c| c.is_ascii_hexdigit()))
+    };
+    let mut seen_static = 0;
+    for (path, _) in tree(&t.root().join("public")) {
+        if path == "_headers" {
+            continue;
+        }
+        let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
+        let found = matching(&url);
+        assert_eq!(found.len(), 1, "{url} has {} caching rules: {found:?}", found.len());
+        if found[0] == year {
+            assert!(hashed_name(&path), "{url} is cached for a year but its name has no hash");
+        } else {
+            assert_eq!(found[0], short, "{url}");
+        }
+        if path.starts_with("static/") {
+            seen_static += 1;
+            assert_eq!(found[0], year, "{url}");
+        }
+    }
+    assert!(seen_static >= 5, "only {seen_static} static files");
+    for page in ["/", "/procedures/cppm/", "/parents/meeting/", "/404.html", "/sitemap.xml", "/procedures/diagram.png"] {
+        assert_eq!(matching(page), [short], "{page}");
+    }
+    // The security headers still cover every path.
+    assert_eq!(rules[0].0, "/*");
+    assert!(rules[0].1.iter().any(|h| h.starts_with("Content-Security-Policy: default-src 'none'")));
+}
