@@ -1,0 +1,11 @@
+import { serve, launch } from './lib.mjs';
+const [site, out, url, width, sel] = process.argv.slice(2);
+const srv = await serve(site);
+const { browser, close } = await launch();
+const page = await browser.newPage();
+await page.setViewport({ width: +width, height: 800 });
+await page.goto(srv.origin + url, { waitUntil: 'load' });
+await page.$eval(sel, (e) => e.scrollIntoView({ block: 'start' }));
+await page.evaluate(() => window.scrollBy(0, -60));
+await page.screenshot({ path: out });
+await close(); await srv.close();
