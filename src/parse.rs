@@ -4,7 +4,7 @@
 //! [`parse`] takes the loaded [`Sources`], prepares what bodies need (the
 //! theme's templates and hashed static file names, the page functions
 //! `{{ timescale(…) }}`, `{{ calculator(…) }}`…, the link targets, the
-//! glossary linker) as [`Tools`], and parses every page body with
+//! glossary linker, each section's reading order) as [`Tools`], and parses every page body with
 //! [`crate::markdown`]. Nothing here reads the disk.
 
 pub(crate) mod call;
@@ -20,7 +20,7 @@ use crate::glossary::{Glossary, Linker};
 use crate::load::Sources;
 use crate::markdown::{self, Rendered, Resolver};
 use crate::render::{PageFunctions, Templates};
-use crate::site::{PageId, Site};
+use crate::site::{PageId, Sequences, Site};
 use crate::theme::{StaticFile, Theme};
 
 /// What bodies and pages are made with.
@@ -48,6 +48,9 @@ pub(crate) struct Tools {
     pub banner: Option<crate::asat::Banner>,
     /// Rule changes in force by the as-at day, for /updates/ and the feed.
     pub rule_changes: Vec<crate::asat::RuleChange>,
+    /// Each section's pages in reading order, for the section navigation
+    /// and previous/next (made again by `serve` when the order may change).
+    pub sequences: Sequences,
 }
 
 /// Compiles the theme's templates; their problems, if any, instead.
@@ -90,7 +93,8 @@ pub(crate) fn parse(mut src: Sources) -> Site {
     let opts = &src.opts;
     let banner = opts.as_at.map(|d| crate::asat::Banner { current_path: opts.current_site.clone(), edition_path: opts.current_site.as_ref().map(|_| config.base_path.clone()), ..crate::asat::Banner::for_day(d) });
     let rule_changes = src.rules.get().map(|r| crate::asat::rule_changes(r.engine(), r.as_at())).unwrap_or_default();
-    let tools = Tools { static_files, asset_map, templates, template_diags, rules_json, functions, linker, urls, banner, rule_changes };
+    let sequences = Sequences::new(config, &src.pages);
+    let tools = Tools { static_files, asset_map, templates, template_diags, rules_json, functions, linker, urls, banner, rule_changes, sequences };
     let all: Vec<PageId> = src.pages.ids().collect();
     for (id, (body, readability)) in all.iter().zip(bodies(&src, &tools, &all)) {
         let s = src.pages.get_mut(*id);

@@ -9,7 +9,7 @@
 //!
 //! | what changed | what is redone |
 //! | --- | --- |
-//! | a page's text (the same page, still published) | its Markdown and HTML; its section's listing when its title, summary, audience, stage or order changed; every page when a section's or the home page's title changed (breadcrumbs); fragment checks and page checks |
+//! | a page's text (the same page, still published) | its Markdown and HTML; its section's listing when its title, summary, audience, stage or order changed, and the other pages of its section when its title, stage or order changed (their section navigation and previous/next show it); every page when a section's or the home page's title changed (breadcrumbs); fragment checks and page checks |
 //! | a template of the site's theme | every page's HTML from the kept bodies; page checks |
 //! | a file copied as it is (an image, a PDF) | that file |
 //! | anything else: a page added, removed or renamed, a draft published or hidden, a page starting or ceasing to show the glossary, site.toml, the rules file, the glossary, the words-to-avoid list, the theme's static files, a folder, a link, lost events | everything ([`Session::load`]) |
@@ -217,6 +217,8 @@ impl Session {
     fn edit_pages(&mut self, edited: &BTreeSet<PageId>) -> Result<bool, Failure> {
         let mut reparse = Vec::new();
         let mut rerender: BTreeSet<PageId> = BTreeSet::new();
+        // Sections whose pages' navigation shows an edited title or order.
+        let mut reordered: BTreeSet<PageId> = BTreeSet::new();
         let mut all_html = false;
         for &id in edited {
             let config = &self.site.src.config;
@@ -251,6 +253,9 @@ impl Session {
                     let listed = f.0.title != f.1.title || f.0.summary != f.1.summary || f.0.audience != f.1.audience || f.0.stage != f.1.stage || f.0.order != f.1.order;
                     if listed && let Some(parent) = page.parent.as_deref().and_then(|p| self.site.pages().id(p)) {
                         rerender.insert(parent);
+                        if f.0.title != f.1.title || f.0.stage != f.1.stage || f.0.order != f.1.order {
+                            reordered.insert(parent);
+                        }
                     }
                     let s = self.site.src.pages.get_mut(id);
                     s.load_error = None;
@@ -274,6 +279,13 @@ impl Session {
             s.readability = readability;
         }
         self.recheck_fragments(&reparse, ids_changed);
+        if !reordered.is_empty() {
+            // The same pages as before (drafts and new pages load everything), perhaps in another order.
+            self.site.tools.sequences = crate::site::Sequences::new(&self.site.src.config, &self.site.src.pages);
+            for section in reordered {
+                rerender.extend(self.site.tools.sequences.pages_of(section).iter().copied());
+            }
+        }
         let redo: Vec<PageId> = if all_html { self.site.pages().ids().collect() } else { rerender.into_iter().collect() };
         if redo.is_empty() {
             return Ok(true);
@@ -503,13 +515,16 @@ mod tests {
         let p = site.edit("content/procedures/core-groups.md", "title: Core groups", "title: Core group meetings");
         let u = update(&mut s, &site, &[p]).unwrap();
         assert!(!u.full);
-        // It is also in its audience's list, its section's print page, the
-        // search page's list and (it has change notes) the updates.
+        // It is also in its audience's list, the section navigation and
+        // previous/next of the other pages in its section, its section's
+        // print page, the search page's list and (it has change notes) the
+        // updates.
         assert_eq!(
             paths(&u),
             [
                 "audiences/practitioners/index.html",
                 "procedures/core-groups/index.html",
+                "procedures/cppm/index.html",
                 "procedures/index.html",
                 "procedures/print/index.html",
                 "search/index.html",
@@ -521,6 +536,22 @@ mod tests {
         let p = site.edit("content/procedures/_index.md", "title: Procedures", "title: Our procedures");
         let u = update(&mut s, &site, &[p]).unwrap();
         assert!(!u.full && u.files.len() > 2, "{:?}", paths(&u));
+    }
+
+    #[test]
+    fn an_order_edit_rerenders_the_section_navigation_of_its_pages() {
+        let site = Site::new();
+        let mut s = Session::load(&site.opts).unwrap();
+        // Planning meetings come before core groups; move them after (the
+        // update checks the pages against a fresh build, so their
+        // previous/next must follow).
+        site.edit("content/procedures/cppm.md", "stage: planning-meeting", "stage: core-group");
+        let p = site.edit("content/procedures/cppm.md", "order: 1", "order: 3");
+        let u = update(&mut s, &site, &[p]).unwrap();
+        assert!(!u.full);
+        let core = u.files.iter().find(|f| f.path == "procedures/core-groups/index.html").expect("the other page of the section");
+        let core = String::from_utf8_lossy(&core.bytes);
+        assert!(core.contains("rel=\"next\"") && !core.contains("rel=\"prev\""), "core groups now come first");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::Failure;
 use crate::check::plain::Readability;
 use crate::config::SiteConfig;
 use crate::diag::{self, Diagnostic};
-use crate::load::{Page, Sources};
+use crate::load::{Page, PageKind, Sources};
 use crate::markdown::Rendered;
 use crate::session::Session;
 
@@ -195,6 +195,68 @@ impl Pages {
     /// The page that shows the glossary (calls `glossary()`): where glossary terms link to.
     pub fn glossary_page(&self) -> Option<PageId> {
         self.iter().find(|(_, s)| shows_glossary(&s.page)).map(|(id, _)| id)
+    }
+}
+
+/// Where a page comes in its section's listing: its stage's place in
+/// site.toml (pages without a stage last), then its `order` (pages without
+/// one last), then its title. Section pages, the section navigation and
+/// previous/next all sort by this, so they agree.
+pub(crate) fn listing_key<'a>(config: &SiteConfig, p: &'a Page) -> (usize, i64, &'a str) {
+    let stage = p.front.stage.as_deref().and_then(|s| config.stages.iter().position(|x| x.id == s)).unwrap_or(usize::MAX);
+    (stage, p.front.order.unwrap_or(i64::MAX), p.front.title.as_str())
+}
+
+/// The order a reader moves through each section in: for every section
+/// (a folder's `_index.md`, not the home page), its published pages in the
+/// order its listing shows them (see [`listing_key`]). Drafts built with
+/// `--drafts` are left out, so the other pages' navigation is the same as
+/// it will be when published. Made once by parse, and again by `serve`
+/// when a page's title, stage or order changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Sequences {
+    /// Section → its pages, in order.
+    by_section: HashMap<PageId, Vec<PageId>>,
+    /// Page → its section and its place in the section's pages.
+    place: HashMap<PageId, (PageId, usize)>,
+}
+
+impl Sequences {
+    /// Every section's pages, in listing order.
+    pub fn new(config: &SiteConfig, pages: &Pages) -> Sequences {
+        let mut by_section: HashMap<PageId, Vec<PageId>> = HashMap::new();
+        for (id, s) in pages.iter() {
+            let p = &s.page;
+            if p.front.draft {
+                continue;
+            }
+            let Some(section) = p.parent.as_deref().and_then(|r| pages.id(r)) else { continue };
+            if pages.get(section).page.kind != PageKind::Section {
+                continue;
+            }
+            by_section.entry(section).or_default().push(id);
+        }
+        let mut place = HashMap::new();
+        for (&section, ids) in &mut by_section {
+            // A stable sort: pages with the same key stay in path order, as in the listing.
+            ids.sort_by(|&a, &b| listing_key(config, &pages.get(a).page).cmp(&listing_key(config, &pages.get(b).page)));
+            for (i, &id) in ids.iter().enumerate() {
+                place.insert(id, (section, i));
+            }
+        }
+        Sequences { by_section, place }
+    }
+
+    /// A page's section, its section's pages in order and its place among
+    /// them; None for a page that is in no section (or a draft).
+    pub fn of(&self, id: PageId) -> Option<(PageId, &[PageId], usize)> {
+        let &(section, i) = self.place.get(&id)?;
+        Some((section, self.by_section.get(&section)?.as_slice(), i))
+    }
+
+    /// The pages of `section`, in order (empty when it has none).
+    pub fn pages_of(&self, section: PageId) -> &[PageId] {
+        self.by_section.get(&section).map_or(&[], Vec::as_slice)
     }
 }
 

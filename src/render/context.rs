@@ -10,7 +10,7 @@ use crate::config::SiteConfig;
 use crate::load::{Page, PageKind};
 use crate::markdown::{self, Rendered};
 use crate::parse::call::{Call, Function};
-use crate::site::{OutFile, Pages};
+use crate::site::{OutFile, PageId, Pages, Sequences, listing_key};
 
 /// The Content-Security-Policy every page is served with.
 pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -112,7 +112,7 @@ pub(crate) struct AudienceRef {
     pub list_url: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 pub(crate) struct StageRef {
     pub id: String,
     pub label: String,
@@ -180,6 +180,53 @@ pub(crate) struct PageContext {
     pub by_audience: Vec<AudienceGroups>,
     /// The search page: the stages some page is at, in site.toml's order.
     pub stages: Vec<StageRef>,
+    /// A page in a section of two or more pages: the section's pages in
+    /// order, the current one marked (None on every other page).
+    pub section_nav: Option<SectionNav>,
+    /// The pages before and after this one in its section's order (None at
+    /// either end, and wherever `section_nav` is None).
+    pub prev: Option<SectionLink>,
+    pub next: Option<SectionLink>,
+}
+
+/// `page.section_nav`: the section a page is in and the section's pages, in
+/// the order its own page lists them, grouped by stage as it groups them.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SectionNav {
+    /// The section's title and page.
+    pub title: String,
+    pub url: String,
+    /// The page is for families (one of its audiences is in site.toml's
+    /// `[check] plain_audiences`): the default theme then shows the short
+    /// form, previous and next only.
+    pub family: bool,
+    /// This page's place (from 1) and how many pages the section has.
+    pub position: usize,
+    pub count: usize,
+    /// The pages by stage, in site.toml's order of stages.
+    pub groups: Vec<SectionNavGroup>,
+}
+
+/// One stage of `page.section_nav`.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SectionNavGroup {
+    /// None for pages without a stage (listed last).
+    pub stage: Option<StageRef>,
+    /// The current page is in this group.
+    pub current: bool,
+    pub pages: Vec<SectionLink>,
+}
+
+/// A link to a page of a section: `page.section_nav.groups[].pages[]`,
+/// `page.prev`, `page.next`.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SectionLink {
+    pub title: String,
+    pub url: String,
+    /// The page being shown (false for `prev` and `next`).
+    pub current: bool,
+    /// The page's stage, if it has one.
+    pub stage: Option<StageRef>,
 }
 
 #[derive(Serialize)]
@@ -301,6 +348,50 @@ pub(crate) fn page_context(config: &SiteConfig, pages: &Pages, history: &crate::
     }
 }
 
+/// A page's place in its section: `page.section_nav`, `page.prev` and
+/// `page.next`. Only a published page (not a draft) in a section of two or
+/// more pages gets them; the home page, sections themselves, the pages
+/// directly under the home page and the made pages get none.
+pub(crate) fn section_nav(config: &SiteConfig, pages: &Pages, order: &Sequences, id: PageId) -> (Option<SectionNav>, Option<SectionLink>, Option<SectionLink>) {
+    let p = &pages.get(id).page;
+    if p.kind != PageKind::Page || p.front.draft {
+        return (None, None, None);
+    }
+    let Some((section, ids, at)) = order.of(id) else { return (None, None, None) };
+    if ids.len() < 2 {
+        return (None, None, None);
+    }
+    let stage_of = |p: &Page| p.front.stage.as_deref().and_then(|s| config.stage(s)).map(|s| StageRef { id: s.id.clone(), label: s.label.clone() });
+    let link = |i: usize| {
+        let c = &pages.get(ids[i]).page;
+        SectionLink { title: c.front.title.clone(), url: format!("{}{}", config.base_path, c.url), current: i == at, stage: stage_of(c) }
+    };
+    let mut groups: Vec<SectionNavGroup> = Vec::new();
+    for i in 0..ids.len() {
+        let l = link(i);
+        match groups.last_mut() {
+            Some(g) if g.stage == l.stage => {
+                g.current |= l.current;
+                g.pages.push(l);
+            }
+            _ => groups.push(SectionNavGroup { stage: l.stage.clone(), current: l.current, pages: vec![l] }),
+        }
+    }
+    let s = &pages.get(section).page;
+    let plain = &config.check.plain_audiences;
+    let nav = SectionNav {
+        title: s.front.title.clone(),
+        url: format!("{}{}", config.base_path, s.url),
+        family: p.front.audience.iter().any(|a| plain.contains(a)),
+        position: at + 1,
+        count: ids.len(),
+        groups,
+    };
+    let prev = at.checked_sub(1).map(link);
+    let next = (at + 1 < ids.len()).then(|| link(at + 1));
+    (Some(nav), prev, next)
+}
+
 /// Whether a page's body calls `function`.
 pub(crate) fn calls(r: &Rendered, function: Function) -> bool {
     r.calls.iter().any(|c| Call::parse(c).function == Some(function))
@@ -336,7 +427,7 @@ pub(crate) fn group_by_stage<'a>(config: &SiteConfig, all: &Pages, pages: impl I
     by_stage
         .into_iter()
         .map(|(idx, mut pages)| {
-            pages.sort_by(|a, b| (a.front.order.unwrap_or(i64::MAX), &a.front.title).cmp(&(b.front.order.unwrap_or(i64::MAX), &b.front.title)));
+            pages.sort_by(|a, b| listing_key(config, a).cmp(&listing_key(config, b)));
             Group {
                 stage: config.stages.get(idx).map(|s| StageRef { id: s.id.clone(), label: s.label.clone() }),
                 pages: pages
@@ -390,6 +481,9 @@ pub(crate) fn blank_context(kind: ContextKind, title: String, url: String) -> Pa
         feed_url: None,
         by_audience: Vec::new(),
         stages: Vec::new(),
+        section_nav: None,
+        prev: None,
+        next: None,
     }
 }
 

@@ -7,12 +7,17 @@
 //     no header, menu, search box, breadcrumbs, "Exit this page" or footer,
 //     link addresses printed after links (not after glossary links);
 //     screenshots of both.
+//   - moving through a section: on a practitioner page the section
+//     navigation is beside the text at 1280px and after it at 360px, lists
+//     the pages in the section page's order with the page shown marked, and
+//     previous/next open the neighbours in that order; a family page has
+//     previous/next only; axe-core on both at both widths.
 //
 // usage: node reader.mjs SITE_DIR [SCREENSHOT_DIR]
 // Prints `reader: N passed, M failed` last; exits 1 on any failure.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { serve, launch, axeViolations, tally } from './lib.mjs';
+import { serve, launch, axeViolations, tally, HEIGHTS } from './lib.mjs';
 
 
 const [site, shots] = process.argv.slice(2);
@@ -137,6 +142,89 @@ try {
     check(r.term === 'none', `print ${url}: glossary links print no address`, r.term);
     check(/attr\(href\)|"\s*\(|\(/.test(r.after) && r.after !== 'none', `print ${url}: link addresses are printed after links`, r.after);
     if (shots) await page.screenshot({ path: path.join(shots, `print${url.replace(/\//g, '-').replace(/-$/, '')}.png`), fullPage: false });
+    await page.close();
+  }
+
+  // ---------------------------------------- moving through a section
+  {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    const box = (sel) => page.$eval(sel, (e) => {
+      const b = e.getBoundingClientRect();
+      return { left: b.left + scrollX, right: b.right + scrollX, top: b.top + scrollY, bottom: b.bottom + scrollY };
+    });
+    const neighbours = () => page.evaluate(() => Object.fromEntries(['prev', 'next'].map((d) => {
+      const a = document.querySelector(`.wm-pagination__item--${d} a`);
+      return [d, a && { href: a.getAttribute('href'), title: a.querySelector('.wm-pagination__title').textContent }];
+    })));
+    // The order the section page lists its pages in.
+    await page.setViewport({ width: 1280, height: HEIGHTS[1280] });
+    await page.goto(`${origin}/procedures/`, { waitUntil: 'load' });
+    const order = await page.$$eval('main .wm-page-list__link', (as) => as.map((a) => ({ href: a.getAttribute('href'), title: a.textContent })));
+    const at = order.findIndex((p) => p.href === '/procedures/core-groups/');
+    check(at > 0 && at < order.length - 1, 'section: core groups is neither first nor last in the procedures', JSON.stringify(order));
+    for (const width of [1280, 360]) {
+      await page.setViewport({ width, height: HEIGHTS[width] });
+      await page.goto(`${origin}/procedures/core-groups/`, { waitUntil: 'load' });
+      const nav = await box('nav.wm-section-nav');
+      const text = await box('main .wm-prose');
+      if (width === 1280) {
+        const beside = nav.left >= text.right - 1 || nav.right <= text.left + 1;
+        check(beside && nav.top < text.bottom, 'section nav at 1280px: beside the text, not below it', JSON.stringify({ nav, text }));
+      } else {
+        check(nav.top >= text.bottom && nav.left < text.right && nav.right > text.left, 'section nav at 360px: after the text', JSON.stringify({ nav, text }));
+        check(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'section nav at 360px: nothing wider than the screen');
+      }
+      const r = await page.evaluate(() => ({
+        label: document.querySelector('nav.wm-section-nav').getAttribute('aria-label'),
+        links: [...document.querySelectorAll('nav.wm-section-nav .wm-section-nav__list a')].map((a) => ({ href: a.getAttribute('href'), current: a.getAttribute('aria-current') })),
+        visible: [...document.querySelectorAll('nav.wm-section-nav a, nav.wm-pagination a')].every((a) => a.getClientRects().length > 0),
+      }));
+      check(r.label === 'Pages in this section', `section nav at ${width}px: a labelled nav`, r.label);
+      check(JSON.stringify(r.links.map((l) => l.href)) === JSON.stringify(order.map((p) => p.href)), `section nav at ${width}px: the section's pages in the section page's order`, JSON.stringify(r.links));
+      const current = r.links.filter((l) => l.current === 'page').map((l) => l.href);
+      check(current.length === 1 && current[0] === '/procedures/core-groups/', `section nav at ${width}px: the page shown is marked aria-current`, current.join());
+      check(r.visible, `section nav at ${width}px: every link is shown`);
+      const n = await neighbours();
+      check(n.prev?.href === order[at - 1].href && n.prev.title === order[at - 1].title, `previous at ${width}px: the page before in the section's order`, JSON.stringify(n));
+      check(n.next?.href === order[at + 1].href && n.next.title === order[at + 1].title, `next at ${width}px: the page after in the section's order`, JSON.stringify(n));
+      await axe(page, `practitioner page with section navigation at ${width}px`);
+      if (shots) await page.screenshot({ path: path.join(shots, `section-nav-${width}.png`), fullPage: true });
+    }
+    // Following the links: next, then previous, comes back.
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('.wm-pagination__item--next a')]);
+    check(new URL(page.url()).pathname === order[at + 1].href, 'next opens the next page', page.url());
+    const marked = await page.$$eval('nav.wm-section-nav a[aria-current="page"]', (as) => as.map((a) => a.getAttribute('href')));
+    check(marked.length === 1 && marked[0] === order[at + 1].href, 'the next page marks itself current', marked.join());
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('.wm-pagination__item--prev a')]);
+    check(new URL(page.url()).pathname === '/procedures/core-groups/', 'previous comes back', page.url());
+    // The ends of the sequence.
+    await page.goto(`${origin}${order[0].href}`, { waitUntil: 'load' });
+    let n = await neighbours();
+    check(!n.prev && n.next?.href === order[1].href, 'the first page has next but no previous', JSON.stringify(n));
+    await page.goto(`${origin}${order[order.length - 1].href}`, { waitUntil: 'load' });
+    n = await neighbours();
+    check(!n.next && n.prev?.href === order[order.length - 2].href, 'the last page has previous but no next', JSON.stringify(n));
+
+    // A family page: previous/next only, the short form for a phone.
+    await page.goto(`${origin}/parents/`, { waitUntil: 'load' });
+    const guide = await page.$$eval('main .wm-page-list__link', (as) => as.map((a) => a.getAttribute('href')));
+    const family = guide[1];
+    for (const width of [360, 1280]) {
+      await page.setViewport({ width, height: HEIGHTS[width] });
+      await page.goto(`${origin}${family}`, { waitUntil: 'load' });
+      const f = await page.evaluate(() => ({
+        list: document.querySelectorAll('nav.wm-section-nav').length,
+        guide: document.querySelector('.wm-pagination__guide')?.textContent,
+      }));
+      n = await neighbours();
+      check(f.list === 0, `family page at ${width}px: no list of the section's pages`, JSON.stringify(f));
+      check(n.prev?.href === guide[0] && n.next?.href === guide[2], `family page at ${width}px: previous and next in the guide's order`, JSON.stringify(n));
+      check(f.guide === `Page 2 of ${guide.length}. All pages in this guide`, `family page at ${width}px: says where the reader is`, f.guide);
+      await axe(page, `family page with previous/next at ${width}px`);
+      if (shots) await page.screenshot({ path: path.join(shots, `family-pagination-${width}.png`), fullPage: true });
+    }
     await page.close();
   }
 

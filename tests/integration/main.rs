@@ -10,6 +10,7 @@ mod cli;
 mod hardening;
 mod invalid;
 mod links;
+mod nav;
 mod reader;
 mod serve;
 mod shipped;
