@@ -1,9 +1,12 @@
 //! Past editions: `[[editions]]` in site.toml, each a `date` and a git
 //! `revision`, built from the site's git history under `/editions/<date>/`.
 //!
-//! An edition is the site as it was at the revision (its content, rules,
-//! theme overrides and site.toml, taken with `git archive`, so the work tree
-//! and index are never touched), built by this waymark with the rules as they
+//! An edition is the site as it was at the revision (its content, rules and
+//! site.toml, taken with `git archive`, so the work tree and index are never
+//! touched), dressed in today's theme (the work tree's `themes/` folder
+//! replaces the revision's: templates and scripts must match the waymark that
+//! builds them, and an old revision's overrides mixed with newer built-in
+//! files can break a page; it also gives the banner its style), built by this waymark with the rules as they
 //! stood on `date` ([`crate::asat`]), its base path moved under
 //! `/editions/<date>/`. Every page carries the banner ("This shows the
 //! timescales in force on …") and a link to the same page today. Editions
@@ -80,6 +83,35 @@ pub fn build_all(config: &SiteConfig, opts: &BuildOptions) -> Result<Vec<OutFile
     Ok(out)
 }
 
+/// Replaces the `themes/` folder of the unpacked revision in `into` with the
+/// work tree's (`root`), so the edition is built with today's theme.
+fn current_theme(root: &Path, into: &Path) -> Result<(), Error> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let old = into.join("themes");
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    }
+    let themes = root.join("themes");
+    if !themes.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(&themes).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::Io { path: themes.clone(), source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")) })?;
+        // Symbolic links are not followed (the theme loader reads files only).
+        let Ok(rel) = entry.path().strip_prefix(root) else { continue };
+        let to = into.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).map_err(io(&to))?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &to).map_err(io(&to))?;
+        }
+    }
+    Ok(())
+}
+
 fn build_one(config: &SiteConfig, e: &Edition) -> Result<Vec<OutFile>, Failure> {
     let commit = resolve(&config.root, &e.revision).ok_or_else(|| Failure::Error(Error::Usage(format!("revision `{}` vanished", e.revision))))?;
     // The site root may be a folder inside the repository.
@@ -90,6 +122,7 @@ fn build_one(config: &SiteConfig, e: &Edition) -> Result<Vec<OutFile>, Failure> 
         Failure::Content(vec![at_revision(config, e, format!("cannot read revision `{}` from the git history", e.revision), "check that git works in this folder")])
     })?;
     tar::Archive::new(archive.as_slice()).unpack(dir.path()).map_err(|source| Error::Io { path: dir.path().to_path_buf(), source })?;
+    current_theme(&config.root, dir.path())?;
 
     let base = format!("{}{}", config.base_url, edition_url(e.date));
     let opts = BuildOptions {

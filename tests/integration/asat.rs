@@ -133,11 +133,15 @@ fn past_editions_are_built_from_the_git_history() {
     let t = site("");
     // The first edition: the initial meeting within 21 days, and nothing dated.
     t.write("content/rules.yaml", &RULES.replace("      2021-09-02: 28 calendar days\n      2027-04-01: 21 calendar days\n", "").replace("      2021-09-02: National guidance 2021, Appendix D\n      2027-04-01: Local procedures 2027\n", ""));
+    // A theme override of then, which today's theme replaces in the edition.
+    let footer = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/templates/partials/footer.html")).unwrap();
+    t.write("themes/default/templates/partials/footer.html", &format!("<!-- footer of then -->\n{footer}"));
     git(&t, &["init", "-q"]);
     git(&t, &["add", "-A"]);
     git(&t, &["commit", "-q", "-m", "first"]);
     git(&t, &["tag", "v1"]);
     t.write("content/rules.yaml", RULES);
+    t.write("themes/default/templates/partials/footer.html", &format!("<!-- footer of today -->\n{footer}"));
     let config = std::fs::read_to_string(t.root().join("site.toml")).unwrap();
     t.write("site.toml", &format!("{config}\n[[editions]]\ndate = \"2020-03-01\"\nrevision = \"v1\"\n"));
     git(&t, &["add", "-A"]);
@@ -151,6 +155,8 @@ fn past_editions_are_built_from_the_git_history() {
     for rel in ["editions/2020-03-01/index.html", "editions/2020-03-01/procedures/cppm/index.html", "editions/2020-03-01/404.html"] {
         assert!(t.read_out(rel).contains("It is not the current version."), "{rel}");
     }
+    // The content and rules are the revision's; the theme is today's.
+    assert!(old.contains("<!-- footer of today -->") && !old.contains("footer of then"), "{old}");
     // Today's page is the current rule, without the banner.
     let now = t.read_out("procedures/initial/index.html");
     assert!(now.contains("within 28 calendar days") && !now.contains("wm-as-at-banner"));
