@@ -6,8 +6,9 @@
 #   bench/compare.sh OLD_BIN NEW_BIN            1,000 pages, 7 runs each after one warm-up
 #   RUNS=11 PAGES=10000 bench/compare.sh A B
 #
-# Prints each binary's median wall time and peak memory (GNU time) and the
-# ratio NEW / OLD. Both must be built with the same features (the benchmark
+# Prints each binary's median wall time, CPU time (user + system: steadier
+# than wall time on a shared machine) and peak memory (GNU time), and the
+# ratios NEW / OLD. Both must be built with the same features (the benchmark
 # in bench/run.sh builds with the default ones).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,9 +25,9 @@ cp "$1" "$work/old"
 cp "$2" "$work/new"
 python3 "$here/gen_corpus.py" --pages "$PAGES" --seed "$SEED" --out "$work/corpus" >/dev/null
 
-one() { # BIN -> "seconds peak_kb"
+one() { # BIN -> "wall_s peak_kb user_s sys_s"
   rm -rf "$work/out"
-  /usr/bin/time -f '%e %M' -o "$work/time" "$work/$1" build --root "$work/corpus/waymark" --out "$work/out" >/dev/null 2>"$work/err" \
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$work/$1" build --root "$work/corpus/waymark" --out "$work/out" >/dev/null 2>"$work/err" \
     || { cat "$work/err" >&2; exit 1; }
   cat "$work/time"
 }
@@ -43,11 +44,12 @@ python3 - "$work/old.t" "$work/new.t" "$PAGES" "$RUNS" <<'EOF'
 import statistics, sys
 def read(p):
     rows = [l.split() for l in open(p) if l.strip()]
-    return statistics.median(float(r[0]) for r in rows), statistics.median(int(r[1]) for r in rows) / 1024
-(ot, om), (nt, nm) = read(sys.argv[1]), read(sys.argv[2])
+    med = statistics.median
+    return med(float(r[0]) for r in rows), med(float(r[2]) + float(r[3]) for r in rows), med(int(r[1]) for r in rows) / 1024
+(ot, oc, om), (nt, nc, nm) = read(sys.argv[1]), read(sys.argv[2])
 print(f"{sys.argv[3]} pages, median of {sys.argv[4]} interleaved runs")
-print(f"{'':6} {'wall (s)':>9} {'peak (MB)':>10}")
-print(f"{'old':6} {ot:9.3f} {om:10.0f}")
-print(f"{'new':6} {nt:9.3f} {nm:10.0f}")
-print(f"new / old: time {nt / ot:.3f}, memory {nm / om:.3f}")
+print(f"{'':6} {'wall (s)':>9} {'CPU (s)':>9} {'peak (MB)':>10}")
+print(f"{'old':6} {ot:9.3f} {oc:9.3f} {om:10.0f}")
+print(f"{'new':6} {nt:9.3f} {nc:9.3f} {nm:10.0f}")
+print(f"new / old: wall {nt / ot:.3f}, CPU {nc / oc:.3f}, memory {nm / om:.3f}")
 EOF
