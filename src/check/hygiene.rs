@@ -140,9 +140,7 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
                     .at(src, index.key(&crate::yaml::keys(&["timescales", id])).unwrap_or(0)),
             );
         }
-    }
-    if let Some(rules) = input.rules.filter(|_| input.only.is_none()) {
-        out.extend(source_doubts(rules));
+        out.extend(source_doubts(rules, &index));
     }
     out
 }
@@ -189,11 +187,10 @@ fn doubt_in(text: &str) -> Option<std::ops::Range<usize>> {
 
 /// A `source-doubt` warning for every source of every rule (each dated
 /// version and each of `other_sources`) that carries a doubt, placed at the
-/// doubt in the rules file.
-fn source_doubts(rules: &crate::rules::SiteRules) -> Vec<Diagnostic> {
+/// doubt in the rules file (`index`: its keys, already read for the unused-rule check).
+fn source_doubts(rules: &crate::rules::SiteRules, index: &crate::yaml::KeyIndex) -> Vec<Diagnostic> {
     let src = rules.text();
     let text = src.text();
-    let index = crate::yaml::KeyIndex::new(text);
     let mut out = Vec::new();
     for t in rules.engine().timescales() {
         let versions = t.versions.iter().flat_map(|v| v.sources.iter().map(|s| (s, "source")));
