@@ -80,6 +80,10 @@ pub struct CheckConfig {
     pub max_sentence_words: usize,
     /// The "words to avoid" list (path under the content folder).
     pub words_to_avoid: String,
+    /// Highest Flesch–Kincaid grade on Easy Read pages.
+    pub easy_read_max_grade: f64,
+    /// Longest sentence on Easy Read pages, in words.
+    pub easy_read_sentence_words: usize,
 }
 
 impl Default for CheckConfig {
@@ -90,6 +94,8 @@ impl Default for CheckConfig {
             min_reading_ease: 70.0,
             max_sentence_words: 25,
             words_to_avoid: "words-to-avoid.yaml".into(),
+            easy_read_max_grade: 3.0,
+            easy_read_sentence_words: 15,
         }
     }
 }
@@ -114,6 +120,8 @@ struct RawAudience {
     entry_text: Option<String>,
     #[serde(default)]
     exit: bool,
+    #[serde(default)]
+    listen: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,6 +168,9 @@ pub struct Audience {
     pub entry_text: Option<String>,
     /// Pages for this audience carry the "Exit this page" control.
     pub exit: bool,
+    /// Pages for this audience offer "Listen to this page" (default: the
+    /// same as `exit`, so family pages have it).
+    pub listen: bool,
 }
 
 /// A stage of the child protection process, used to group pages.
@@ -332,6 +343,7 @@ impl SiteConfig {
                     entry: a.entry,
                     entry_text: a.entry_text,
                     exit: a.exit,
+                    listen: a.listen.unwrap_or(a.exit),
                 })
                 .collect(),
             stages: raw.stages.into_iter().map(|s| Stage { id: s.id, label: s.label }).collect(),

@@ -140,6 +140,16 @@ codes! {
     PlainTerm = "plain-term",
     /// An abbreviation used on a family page without being explained.
     PlainAbbreviation = "plain-abbreviation",
+    /// A `picture:` image naming no picture of the theme's library, or `pictures.yaml` naming a picture the theme lacks.
+    Picture = "picture",
+    /// An Easy Read statement without a picture, or a picture without alt text.
+    EasyReadPicture = "easy-read-picture",
+    /// An Easy Read sentence longer than the limit (15 words unless site.toml says otherwise).
+    EasyReadSentence = "easy-read-sentence",
+    /// An abbreviation on an Easy Read page (Easy Read spells everything out).
+    EasyReadAbbreviation = "easy-read-abbreviation",
+    /// An Easy Read page above its reading grade (3 unless site.toml says otherwise).
+    EasyReadGrade = "easy-read-grade",
     /// A page past its `review_due` date.
     ReviewDue = "review-due",
     /// A page that does not say who it is for.

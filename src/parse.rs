@@ -51,6 +51,8 @@ pub(crate) struct Tools {
     /// Each section's pages in reading order, for the section navigation
     /// and previous/next (made again by `serve` when the order may change).
     pub sequences: Sequences,
+    /// The theme's picture library, for `picture:` images.
+    pub pictures: crate::pictures::Pictures,
 }
 
 /// Compiles the theme's templates; their problems, if any, instead.
@@ -94,7 +96,8 @@ pub(crate) fn parse(mut src: Sources) -> Site {
     let banner = opts.as_at.map(|d| crate::asat::Banner { current_path: opts.current_site.clone(), edition_path: opts.current_site.as_ref().map(|_| config.base_path.clone()), ..crate::asat::Banner::for_day(d) });
     let rule_changes = src.rules.get().map(|r| crate::asat::rule_changes(r.engine(), r.as_at())).unwrap_or_default();
     let sequences = Sequences::new(config, &src.pages);
-    let tools = Tools { static_files, asset_map, templates, template_diags, rules_json, functions, linker, urls, banner, rule_changes, sequences };
+    let pictures = crate::pictures::Pictures::new(&asset_map, &config.base_path, &src.picture_alts);
+    let tools = Tools { static_files, asset_map, templates, template_diags, rules_json, functions, linker, urls, banner, rule_changes, sequences, pictures };
     let all: Vec<PageId> = src.pages.ids().collect();
     for (id, (body, readability)) in all.iter().zip(bodies(&src, &tools, &all)) {
         let s = src.pages.get_mut(*id);
@@ -105,7 +108,7 @@ pub(crate) fn parse(mut src: Sources) -> Site {
 }
 
 fn resolver<'a>(src: &'a Sources, tools: &'a Tools) -> Resolver<'a> {
-    Resolver { urls: &tools.urls, drafts: &src.pages.drafts, base_path: &src.config.base_path, glossary: tools.linker.as_ref(), templates: tools.templates.as_deref() }
+    Resolver { urls: &tools.urls, drafts: &src.pages.drafts, base_path: &src.config.base_path, glossary: tools.linker.as_ref(), templates: tools.templates.as_deref(), pictures: Some(&tools.pictures) }
 }
 
 /// A page's body as one audience's view of it shows it (the resources list
@@ -123,7 +126,11 @@ pub(crate) fn bodies(src: &Sources, tools: &Tools, ids: &[PageId]) -> Vec<(Rende
         .map(|&id| {
             let page = &src.pages.get(id).page;
             let body = markdown::render(page, &resolver, &tools.functions);
-            let readability = page.front.audience.iter().any(|a| plain.contains(a)).then(|| crate::check::plain::readability(&body)).flatten();
+            let readability = if page.front.format == crate::load::Format::EasyRead {
+                crate::check::easy_read::readability(&body)
+            } else {
+                page.front.audience.iter().any(|a| plain.contains(a)).then(|| crate::check::plain::readability(&body)).flatten()
+            };
             (body, readability)
         })
         .collect()

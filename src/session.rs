@@ -247,6 +247,11 @@ impl Session {
                     if f.0.title != f.1.title && self.site.src.resources.get().is_some_and(|r| r.linked.contains(&old.rel)) {
                         return Ok(false); // the resources list shows its title
                     }
+                    // A page and its Easy Read version link to each other by title.
+                    let paired = |rel: &str| self.site.pages().pages().any(|q| crate::load::easy_read_target(q).as_deref() == Some(rel));
+                    if f.0.easy_read_of != f.1.easy_read_of || f.0.format != f.1.format || (f.0.title != f.1.title && (f.1.easy_read_of.is_some() || paired(&old.rel))) {
+                        return Ok(false);
+                    }
                     if f.0.title != f.1.title && page.kind != PageKind::Page {
                         all_html = true; // breadcrumbs below it
                     }

@@ -10,6 +10,7 @@
 //! - [`a11y`]: accessibility lint of the Markdown and the generated HTML
 //!   (no browser; the browser gate in `tests/browser` goes further);
 //! - [`plain`]: plain-language lint of pages for families and young people;
+//! - [`easy_read`]: the stricter checks of Easy Read pages, line by line;
 //! - [`hygiene`]: review dates, missing audience or sources, timescales typed
 //!   by hand, rules no page uses;
 //! - `links` (feature `links`): every link of the output checked with
@@ -22,6 +23,7 @@
 //! a fixture under `tests/fixtures/`.
 
 pub(crate) mod a11y;
+pub(crate) mod easy_read;
 pub(crate) mod hygiene;
 #[cfg(feature = "links")]
 pub mod links;
@@ -81,6 +83,7 @@ pub(crate) fn run(site: &Site, only: Option<&BTreeSet<PageId>>) -> Vec<Diagnosti
     };
     let mut out = a11y::check(&input);
     out.extend(plain::check(&input));
+    out.extend(easy_read::check(&input));
     out.extend(hygiene::check(&input));
     out
 }

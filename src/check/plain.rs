@@ -71,23 +71,28 @@ fn prose(r: &Rendered) -> String {
 
 /// Readability of a page's prose, or None when it has too little to measure.
 pub fn readability(r: &Rendered) -> Option<Readability> {
-    let text = prose(r);
-    let words = textstat::lexicon_count(&text);
+    measure(&prose(r))
+}
+
+/// Readability of a text whose sentences end in `.`, `!`, `?` or `:`, or
+/// None when it has too little to measure.
+pub(crate) fn measure(text: &str) -> Option<Readability> {
+    let words = textstat::lexicon_count(text);
     if words < 20 {
         return None;
     }
-    let grade = textstat::flesch_kincaid_grade(&text);
+    let grade = textstat::flesch_kincaid_grade(text);
     Some(Readability {
         words,
-        sentences: textstat::sentence_count(&text),
-        reading_ease: textstat::flesch_reading_ease(&text),
+        sentences: textstat::sentence_count(text),
+        reading_ease: textstat::flesch_reading_ease(text),
         grade,
         reading_age: grade + 5.0,
     })
 }
 
 /// Splits a block's text into sentences (at `.`, `!` or `?` followed by a space).
-fn sentences(text: &str) -> Vec<&str> {
+pub(crate) fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
@@ -103,12 +108,12 @@ fn sentences(text: &str) -> Vec<&str> {
     out
 }
 
-fn words_in(s: &str) -> usize {
+pub(crate) fn words_in(s: &str) -> usize {
     textstat::lexicon_count(s)
 }
 
 /// Whole-word, case-insensitive search; returns the byte index in `hay`.
-fn find_word(hay: &str, needle: &str) -> Option<usize> {
+pub(crate) fn find_word(hay: &str, needle: &str) -> Option<usize> {
     let h = hay.to_lowercase();
     let n = needle.to_lowercase();
     let mut from = 0;
@@ -137,6 +142,12 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
     for s in input.each() {
         let (page, r) = (&s.page, &s.body);
         if !is_plain_page(input, page) || Some(page.rel.as_str()) == glossary_page {
+            continue;
+        }
+        // Easy Read pages have stricter checks of their own, line by line
+        // (super::easy_read); the glossary terms are checked here for both.
+        if page.front.format == crate::load::Format::EasyRead {
+            out.extend(unexplained_terms(input, page, r, glossary_page));
             continue;
         }
         if let Some(m) = s.readability

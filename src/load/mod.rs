@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub(crate) use page::{ChangeNote, Page, PageKind, parse_page};
+pub(crate) use page::{ChangeNote, Format, Page, PageKind, parse_page};
 
 
 use crate::check::plain::WordsToAvoid;
@@ -112,6 +112,8 @@ pub(crate) struct Sources {
     pub resources: DataFile<Resources>,
     /// The theme: the built-in default with the site's overrides.
     pub theme: Theme,
+    /// The default alt texts of the theme's pictures (`pictures.yaml`).
+    pub picture_alts: crate::pictures::AltTexts,
     /// Each content file's last commit date.
     pub history: History,
     /// Problems that belong to no single page's front matter: site.toml's
@@ -153,8 +155,50 @@ pub(crate) fn load(opts: &BuildOptions) -> Result<Sources, Failure> {
     let resources = read_data_file(&config, crate::resources::FILE)?.map(|(shown, text)| Resources::load(shown, text, &config, &pages));
     let resources = DataFile::from(resources, &mut diags);
     let theme = Theme::load(&config)?;
+    let (picture_alts, picture_diags) = crate::pictures::AltTexts::load(&theme);
+    diags.extend(picture_diags);
     diags.extend(crate::check::config_pages(&config, &pages));
-    Ok(Sources { opts: opts.clone(), config, pages, assets, refused, rules, glossary, words, resources, theme, history, diags })
+    diags.extend(easy_read_links(&pages));
+    Ok(Sources { opts: opts.clone(), config, pages, assets, refused, rules, glossary, words, resources, theme, picture_alts, history, diags })
+}
+
+/// The page an Easy Read page is the version of (`easy_read_of`, resolved
+/// like a link from the page's folder), as a content path.
+pub(crate) fn easy_read_target(p: &Page) -> Option<String> {
+    crate::markdown::normalise(&p.rel, p.front.easy_read_of.as_deref()?.trim())
+}
+
+/// Every `easy_read_of` names an ordinary published page, and no page has
+/// two Easy Read versions.
+fn easy_read_links(pages: &Pages) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut seen: HashMap<String, &Page> = HashMap::new();
+    for p in pages.pages() {
+        let Some(written) = p.front.easy_read_of.as_deref() else { continue };
+        let at = || {
+            let yaml = &p.src.text()[p.yaml_start..p.body_start];
+            p.yaml_start + crate::yaml::KeyIndex::new(yaml).best(&crate::yaml::keys(&["easy_read_of"])).unwrap_or(0)
+        };
+        let target = easy_read_target(p);
+        let problem = match target.as_deref().map(|t| (t, pages.page(t))) {
+            None | Some((_, None)) => Some(format!("`easy_read_of` names `{written}`, which is not a published page")),
+            Some((t, _)) if t == p.rel => Some("a page cannot be the Easy Read version of itself".to_owned()),
+            Some((_, Some(t))) if t.front.format == Format::EasyRead => Some(format!("`{written}` is an Easy Read page itself: name the ordinary page")),
+            Some((t, Some(_))) => match seen.get(t) {
+                Some(first) => Some(format!("`{written}` already has an Easy Read version, {}", first.src.path().display())),
+                None => {
+                    seen.insert(t.to_owned(), p);
+                    None
+                }
+            },
+        };
+        if let Some(msg) = problem {
+            let names = pages.rels().filter(|r| !r.ends_with("_index.md"));
+            let help = target.map(|t| crate::diag::suggest_help(&t, names, "pages")).unwrap_or_else(|| "write the path of the ordinary page, as in a link (`what-is-a-cppm.md`)".into());
+            out.push(Diagnostic::error(crate::diag::Code::FrontMatter, msg).at(&p.src, at()).with_help(help));
+        }
+    }
+    out
 }
 
 /// What one file of the content folder is to the build.

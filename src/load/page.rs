@@ -43,6 +43,12 @@ struct RawFront {
     glossary: Option<bool>,
     #[serde(default)]
     changes: Vec<RawChange>,
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    easy_read_of: Option<String>,
+    #[serde(default)]
+    listen: Option<bool>,
 }
 
 /// One `changes:` entry as written.
@@ -87,6 +93,38 @@ pub struct FrontMatter {
     pub glossary: bool,
     /// The page's change notes, newest first.
     pub changes: Vec<ChangeNote>,
+    /// How the body is laid out: ordinary prose, or Easy Read blocks.
+    pub format: Format,
+    /// An Easy Read page: the page it is the Easy Read version of, as the
+    /// author wrote it (a path relative to this page, like a link).
+    pub easy_read_of: Option<String>,
+    /// Show the "Listen to this page" control (`None`: as site.toml says).
+    pub listen: Option<bool>,
+}
+
+/// `format:` in front matter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Ordinary prose.
+    #[default]
+    Standard,
+    /// Easy Read: each paragraph a picture and one short statement per line,
+    /// for readers with a learning disability (see docs/easy-read.md).
+    EasyRead,
+}
+
+impl Format {
+    /// The values `format:` takes, as written.
+    pub const NAMES: [&'static str; 2] = ["standard", "easy-read"];
+
+    fn parse(s: &str) -> Option<Format> {
+        match s {
+            "standard" => Some(Format::Standard),
+            "easy-read" => Some(Format::EasyRead),
+            _ => None,
+        }
+    }
 }
 
 /// What a page is in the site's tree.
@@ -186,7 +224,27 @@ pub fn parse_page(
         draft: raw.draft,
         glossary: raw.glossary.unwrap_or(true),
         changes: Vec::new(),
+        format: Format::Standard,
+        easy_read_of: raw.easy_read_of,
+        listen: raw.listen,
     };
+    if let Some(f) = raw.format {
+        match Format::parse(f.trim()) {
+            Some(f) => front.format = f,
+            None => diags.push(
+                Diagnostic::error(Code::FrontMatter, format!("unknown `format` `{f}`"))
+                    .at(&src, at(yaml::keys(&["format"])))
+                    .with_help(crate::diag::suggest_help(f.trim(), Format::NAMES, "formats")),
+            ),
+        }
+    }
+    if front.easy_read_of.is_some() && front.format != Format::EasyRead {
+        diags.push(
+            Diagnostic::error(Code::FrontMatter, "`easy_read_of` is for Easy Read pages")
+                .at(&src, at(yaml::keys(&["easy_read_of"])))
+                .with_help("add `format: easy-read`, or remove `easy_read_of`"),
+        );
+    }
     let mut date = |key: &str, value: Option<String>| -> Option<IsoDate> {
         let v = value?;
         match timescales::date::parse_iso(v.trim()) {

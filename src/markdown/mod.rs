@@ -30,6 +30,7 @@ use crate::diag::Diagnostic;
 
 mod alerts;
 mod calls;
+mod easy_read;
 mod footnotes;
 mod glossary;
 mod headings;
@@ -39,7 +40,9 @@ mod tables;
 mod text;
 mod writer;
 
+pub use easy_read::EasyReadBlock;
 pub use headings::slugify;
+pub(crate) use links::normalise;
 
 /// What a function call in a page produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +128,8 @@ pub struct Rendered {
     pub anchors: Vec<AnchorText>,
     /// Text the author put in **bold** (where a term is explained).
     pub strong: Vec<String>,
+    /// An Easy Read page's blocks, for its checks (empty on other pages).
+    pub easy_read: Vec<EasyReadBlock>,
 }
 
 /// A block of prose as the reader sees it (function calls already replaced).
@@ -164,6 +169,8 @@ pub struct Resolver<'a> {
     /// site's templates failed to load, which is reported: the built-in
     /// theme's partials are used meanwhile).
     pub templates: Option<&'a crate::render::Templates>,
+    /// The theme's picture library (`picture:` images); None: none known.
+    pub pictures: Option<&'a crate::pictures::Pictures>,
 }
 
 fn options() -> Options {
@@ -187,6 +194,7 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
     let calls::Evaluated { sites, exprs } = prepared.evaluate(&mut events, page, calls, &mut r.diags);
     let sites = &sites;
     r.calls = exprs;
+    easy_read::resolve_pictures(&mut events, |o| map.original(o), page, resolver, &mut r.diags);
     let templates = Some(resolver.templates.unwrap_or_else(|| crate::render::Templates::builtin()));
     let mut headings = headings::Headings::new(events.iter().map(|(e, _)| e));
     let mut notes = footnotes::Footnotes::new(events.iter().map(|(e, _)| e));
@@ -195,6 +203,7 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
     let mut prose = text::TextCollector::default();
     // Glossary linking: on unless the page opts out, never on the glossary itself.
     let mut glossary = glossary::GlossaryLinks::new(resolver.glossary.filter(|l| page.front.glossary && l.page_rel != page.rel));
+    let mut easy = easy_read::EasyRead::new(page.front.format == crate::load::Format::EasyRead);
     let mut out = writer::Out::new();
     // The lines of the HTML block being read, with their offsets.
     let mut html_block: Option<Vec<(CowStr<'_>, usize)>> = None;
@@ -217,6 +226,10 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
             }
             continue;
         }
+        let ev = match easy.step(ev, offset, page, resolver, templates, sites, &mut out, &mut r) {
+            easy_read::Step::Taken => continue,
+            easy_read::Step::Pass(ev) => ev,
+        };
         match ev {
             Event::Start(Tag::Heading { level, id, .. }) => headings.start(level, id.as_deref(), page, offset, &mut r.diags),
             Event::Start(Tag::BlockQuote(kind)) => alerts.start(kind, &mut out),
@@ -292,7 +305,7 @@ mod tests {
         urls.insert("a/b.md".to_owned(), "a/b/".to_owned());
         urls.insert("a/c.md".to_owned(), "a/c/".to_owned());
         let drafts = HashSet::new();
-        let resolver = Resolver { urls: &urls, drafts: &drafts, base_path: "/x/", glossary: None, templates: None };
+        let resolver = Resolver { urls: &urls, drafts: &drafts, base_path: "/x/", glossary: None, templates: None, pictures: None };
         render(&page(body), &resolver, &Echo)
     }
 
@@ -358,6 +371,37 @@ mod tests {
         assert!(r.html.contains("href=\"#top\""));
         assert!(r.html.contains("href=\"https://example.org/\""));
         assert_eq!(r.links.len(), 2);
+    }
+
+    #[test]
+    fn easy_read_paragraphs_become_picture_blocks_with_their_lines() {
+        let mut urls = HashMap::new();
+        urls.insert("a/b.md".to_owned(), "a/b/".to_owned());
+        let drafts = HashSet::new();
+        let mut map = std::collections::BTreeMap::new();
+        map.insert("pictures/meeting.svg".to_owned(), "static/pictures/meeting.1.svg".to_owned());
+        let alts = crate::pictures::AltTexts { by_name: [("meeting".to_owned(), "People at a meeting".to_owned())].into() };
+        let pictures = crate::pictures::Pictures::new(&map, "/x/", &alts);
+        let resolver = Resolver { urls: &urls, drafts: &drafts, base_path: "/x/", glossary: None, templates: None, pictures: Some(&pictures) };
+        let mut p = page("![](picture:meeting)\nA meeting is people *talking*.\nIt is {{ t() }}.\n\nNo picture here.\n\n- a list item\n\n![x](picture:meetng)\n");
+        p.front.format = crate::load::Format::EasyRead;
+        let r = render(&p, &resolver, &Echo);
+        assert_eq!(
+            r.html,
+            "<div class=\"wm-er-block\"><img class=\"wm-er-block__picture\" src=\"/x/static/pictures/meeting.1.svg\" alt=\"People at a meeting\" width=\"96\" height=\"96\">\
+             <div class=\"wm-er-block__text\"><p>A meeting is people <em>talking</em>.</p><p>It is words.</p></div>\n</div>\n\
+             <div class=\"wm-er-block\"><div class=\"wm-er-block__text\"><p>No picture here.</p></div>\n</div>\n\
+             <ul>\n<li>a list item</li>\n</ul>\n\
+             <div class=\"wm-er-block\"><img class=\"wm-er-block__picture\" src=\"#\" alt=\"x\" width=\"96\" height=\"96\"><div class=\"wm-er-block__text\"></div>\n</div>\n"
+        );
+        let blocks: Vec<_> = r.easy_read.iter().map(|b| (b.picture.as_deref(), b.lines.iter().map(|l| { let lc = p.src.line_col(l.offset); (format!("{}:{}", lc.line, lc.col), l.text.as_str()) }).collect::<Vec<_>>())).collect();
+        assert_eq!(blocks, [
+            (Some("People at a meeting"), vec![("5:1".to_owned(), "A meeting is people talking."), ("6:1".to_owned(), "It is words.")]),
+            (None, vec![("8:1".to_owned(), "No picture here.")]),
+            (Some("x"), vec![]),
+        ]);
+        let d: Vec<_> = r.diags.iter().map(|d| (d.location().unwrap(), d.message.as_str(), d.help.as_deref())).collect();
+        assert_eq!(d, [("content/a/b.md:12:1".to_owned(), "there is no picture `meetng` in the theme's picture library", Some("did you mean `meeting`?"))]);
     }
 
     proptest::proptest! {

@@ -1,7 +1,7 @@
 //! What templates are given: the `site` and `page` contexts every page is
 //! rendered with (documented for theme authors in themes/default/README.md).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -130,6 +130,8 @@ pub(crate) struct ChildRef {
     pub url: String,
     pub summary: Option<String>,
     pub audience: Vec<AudienceRef>,
+    /// An Easy Read page (`format: easy-read`).
+    pub easy_read: bool,
 }
 
 #[derive(Serialize)]
@@ -187,6 +189,22 @@ pub(crate) struct PageContext {
     /// either end, and wherever `section_nav` is None).
     pub prev: Option<SectionLink>,
     pub next: Option<SectionLink>,
+    /// `standard` or `easy-read` (the page's `format:`).
+    pub format: crate::load::Format,
+    /// The page shows "Listen to this page" (its front matter's `listen:`,
+    /// else whether one of its audiences has `listen` in site.toml).
+    pub listen: bool,
+    /// An ordinary page with an Easy Read version: that version.
+    pub easy_read: Option<PageLink>,
+    /// An Easy Read page: the ordinary page it is the Easy Read version of.
+    pub full_version: Option<PageLink>,
+}
+
+/// A link to another page: its title and address.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PageLink {
+    pub title: String,
+    pub url: String,
 }
 
 /// `page.section_nav`: the section a page is in and the section's pages, in
@@ -303,6 +321,7 @@ pub(crate) fn page_context(config: &SiteConfig, pages: &Pages, history: &crate::
         breadcrumbs.push(Crumb { title: f.title.clone(), url: None });
     }
     let exit = f.audience.iter().any(|a| config.audience(a).is_some_and(|a| a.exit));
+    let listen = f.listen.unwrap_or_else(|| f.audience.iter().any(|a| config.audience(a).is_some_and(|a| a.listen)));
     let groups = if p.kind == PageKind::Page { Vec::new() } else { child_groups(config, pages, p) };
     let nav = nav_for(config, pages, Some(p));
     let noted = f.changes.first().map(|c| c.date);
@@ -343,9 +362,25 @@ pub(crate) fn page_context(config: &SiteConfig, pages: &Pages, history: &crate::
         last_updated_source: updated.map(|(_, s)| s),
         changes: f.changes.iter().map(|c| ChangeContext { date: timescales::date::day_month_year(c.date), date_iso: c.date.to_string(), note: c.note.clone() }).collect(),
         print_url,
+        format: f.format,
+        listen,
         // The fields only made pages fill in.
         ..blank_context(ContextKind::Page, String::new(), String::new())
     }
+}
+
+/// Which page is the Easy Read version of which: ordinary page's `rel` →
+/// its Easy Read page's `rel` (made once per rendering, from front matter).
+pub(crate) fn easy_read_versions(pages: &Pages) -> HashMap<String, String> {
+    pages.pages().filter_map(|q| Some((crate::load::easy_read_target(q)?, q.rel.clone()))).collect()
+}
+
+/// `page.easy_read` and `page.full_version`: the page's other version, if it has one.
+pub(crate) fn versions(config: &SiteConfig, pages: &Pages, easy: &HashMap<String, String>, p: &Page) -> (Option<PageLink>, Option<PageLink>) {
+    let link = |q: &Page| PageLink { title: q.front.title.clone(), url: format!("{}{}", config.base_path, q.url) };
+    let easy_read = easy.get(&p.rel).and_then(|rel| pages.page(rel)).map(link);
+    let full_version = crate::load::easy_read_target(p).and_then(|rel| pages.page(&rel)).map(link);
+    (easy_read, full_version)
 }
 
 /// A page's place in its section: `page.section_nav`, `page.prev` and
@@ -437,6 +472,7 @@ pub(crate) fn group_by_stage<'a>(config: &SiteConfig, all: &Pages, pages: impl I
                         url: format!("{}{}", config.base_path, c.url),
                         summary: c.front.summary.clone(),
                         audience: c.front.audience.iter().map(|a| audience_ref(config, all, a)).collect(),
+                        easy_read: c.front.format == crate::load::Format::EasyRead,
                     })
                     .collect(),
             }
@@ -466,6 +502,10 @@ pub(crate) fn blank_context(kind: ContextKind, title: String, url: String) -> Pa
         toc: Vec::new(),
         breadcrumbs: Vec::new(),
         exit: false,
+        format: crate::load::Format::Standard,
+        listen: false,
+        easy_read: None,
+        full_version: None,
         calculator: false,
         resources_filter: false,
         groups: Vec::new(),

@@ -47,11 +47,13 @@ pub(crate) fn render_pages(site: &mut Site, ids: &[PageId]) -> Vec<String> {
         Some(templates) => {
             let (config, pages, history, order) = (&site.src.config, &site.src.pages, &site.src.history, &site.tools.sequences);
             let site_ctx = site_context(site);
+            let easy = context::easy_read_versions(pages);
             ids.par_iter()
                 .map(|&id| {
                     let s = pages.get(id);
                     let mut page = context::page_context(config, pages, history, &s.page, &s.body);
                     (page.section_nav, page.prev, page.next) = context::section_nav(config, pages, order, id);
+                    (page.easy_read, page.full_version) = context::versions(config, pages, &easy, &s.page);
                     let site = SiteContext { nav: page.nav.clone(), ..site_ctx.clone() };
                     let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page }));
                     Some(templates.render(context::page_template(s.page.kind), &ctx))
