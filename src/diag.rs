@@ -142,7 +142,7 @@ codes! {
     PlainAbbreviation = "plain-abbreviation",
     /// A `picture:` image naming no picture of the theme's library, or `pictures.yaml` naming a picture the theme lacks.
     Picture = "picture",
-    /// An Easy Read statement without a picture, or a picture without alt text.
+    /// An Easy Read statement without a picture.
     EasyReadPicture = "easy-read-picture",
     /// An Easy Read sentence longer than the limit (15 words unless site.toml says otherwise).
     EasyReadSentence = "easy-read-sentence",

@@ -36,6 +36,12 @@ check_case!(plain_term);
 check_case!(review_due);
 check_case!(missing_sources);
 check_case!(rules_hygiene);
+check_case!(easy_read_picture);
+check_case!(easy_read_sentence);
+check_case!(easy_read_abbreviation);
+check_case!(easy_read_word);
+check_case!(easy_read_grade);
+check_case!(easy_read_bad_input);
 
 #[test]
 fn the_basic_site_passes_strict_checks() {

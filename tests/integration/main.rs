@@ -5,6 +5,7 @@
 mod asat;
 mod build;
 mod calculator;
+mod easy_read;
 mod checks;
 mod cli;
 mod hardening;
