@@ -116,10 +116,13 @@ pub(crate) fn check(input: &Input<'_>) -> Vec<Diagnostic> {
                     );
                 }
             }
+            // Where on the line a word is, when the line as written has it.
+            let line = page.src.text()[offset..].split('\n').next().unwrap_or("");
+            let at = |word: &str| offset + find_word(line, word).unwrap_or(0);
             for a in abbreviations(authored) {
                 out.push(
                     Diagnostic::warning(Code::EasyReadAbbreviation, format!("\u{201c}{a}\u{201d} is an abbreviation; Easy Read writes words out in full"))
-                        .at(&page.src, offset)
+                        .at(&page.src, at(a))
                         .with_help("write the whole words, and explain them if they are not everyday ones"),
                 );
             }
@@ -127,7 +130,7 @@ pub(crate) fn check(input: &Input<'_>) -> Vec<Diagnostic> {
                 if find_word(authored, &e.word).is_some() {
                     out.push(
                         Diagnostic::warning(Code::PlainWord, format!("\u{201c}{}\u{201d} is on the site's list of words to avoid", e.word))
-                            .at(&page.src, offset)
+                            .at(&page.src, at(&e.word))
                             .with_help(format!("write \u{201c}{}\u{201d} instead", e.instead)),
                     );
                 }

@@ -70,7 +70,9 @@ pub(super) fn resolve_pictures(events: &mut Vec<(Event<'_>, Range<usize>)>, orig
                         .at(&page.src, original(range.start))
                         .with_help(crate::diag::suggest_help(name, names.iter().copied(), "pictures")),
                 );
-                ("#".to_owned(), None)
+                // The build stops at the error above; the name stands in for
+                // the alt text meanwhile, so the image is not reported twice.
+                ("#".to_owned(), Some(name.to_owned()))
             }
         };
         if let Event::Start(Tag::Image { dest_url, .. }) = &mut events[i].0 {

@@ -75,7 +75,7 @@ fn a_wrong_picture_or_version_stops_the_build_and_keeps_the_last_output() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("content/parents/meeting-easy-read.md:5:15: error[front-matter]: `easy_read_of` names `meting.md`, which is not a published page"), "{err}");
     assert!(err.contains("did you mean `parents/meeting.md`?"), "{err}");
-    assert!(err.contains("content/parents/meeting-easy-read.md:12:1: error[picture]: there is no picture `meetin` in the theme's picture library"), "{err}");
+    assert!(err.contains("content/parents/meeting-easy-read.md:11:1: error[picture]: there is no picture `meetin` in the theme's picture library"), "{err}");
     assert!(err.contains("did you mean `meeting`?"), "{err}");
     assert_eq!(crate::tree(&t.root().join("public")), before, "nothing replaced");
 }
