@@ -93,6 +93,7 @@ pub mod rules;
 #[cfg(feature = "search")]
 pub(crate) mod search;
 pub(crate) mod theme;
+pub(crate) mod timing;
 pub(crate) mod timescale_table;
 pub(crate) mod yaml;
 

@@ -81,10 +81,12 @@ impl Session {
     /// [`Session::result`]); only a site.toml with problems, or an I/O or
     /// usage failure, is an Err.
     pub fn load(opts: &BuildOptions) -> Result<Session, Failure> {
-        let mut site = parse::parse(load::load(opts)?);
+        use crate::timing::stage;
+        let sources = stage("load", || load::load(opts))?;
+        let mut site = stage("parse", || parse::parse(sources));
         site.fragments = check::fragments(site.pages(), site.pages().ids());
-        render::render(&mut site);
-        site.checks = check::run(&site, None);
+        stage("render", || render::render(&mut site));
+        site.checks = stage("check", || check::run(&site, None));
         Ok(Session { site, dirty: BTreeSet::new(), stale: false })
     }
 
@@ -101,7 +103,7 @@ impl Session {
     /// The site as `build` would write it, or every problem in it.
     pub fn result(&self) -> Result<Built, Failure> {
         let warnings = self.problems()?;
-        let mut files = render::files(&self.site)?;
+        let mut files = crate::timing::stage("output files (with search)", || render::files(&self.site))?;
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let pages = self.site.pages();
         let readability = pages.states().iter().filter_map(|s| Some((s.page.src.path().to_path_buf(), s.readability?))).collect();

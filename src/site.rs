@@ -339,8 +339,8 @@ pub fn check_with_links(opts: &BuildOptions, links: &crate::check::links::Option
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     let mut built = render_site(opts)?;
     let out_dir = out_dir(&built.config, opts);
-    built.files.extend(crate::editions::build_all(&built.config, opts)?);
-    crate::write::write_atomically(&out_dir, &built.files)?;
+    built.files.extend(crate::timing::stage("editions", || crate::editions::build_all(&built.config, opts))?);
+    crate::timing::stage("write", || crate::write::write_atomically(&out_dir, &built.files))?;
     Ok(Report { pages: built.pages, files: built.files.len(), warnings: built.warnings, out_dir, readability: built.readability })
 }
 
