@@ -321,7 +321,8 @@ pub(crate) fn page_context(config: &SiteConfig, pages: &Pages, history: &crate::
         breadcrumbs.push(Crumb { title: f.title.clone(), url: None });
     }
     let exit = f.audience.iter().any(|a| config.audience(a).is_some_and(|a| a.exit));
-    let listen = f.listen.unwrap_or_else(|| f.audience.iter().any(|a| config.audience(a).is_some_and(|a| a.listen)));
+    // The home page is a way in for everyone, not a family page.
+    let listen = f.listen.unwrap_or_else(|| p.kind != PageKind::Home && f.audience.iter().any(|a| config.audience(a).is_some_and(|a| a.listen)));
     let groups = if p.kind == PageKind::Page { Vec::new() } else { child_groups(config, pages, p) };
     let nav = nav_for(config, pages, Some(p));
     let noted = f.changes.first().map(|c| c.date);

@@ -262,6 +262,8 @@ fn print_page(input: &Input, section: &Page, r: &Rendered) -> Option<Result<Vec<
         last.url = Some(page.url.clone());
     }
     page.breadcrumbs.push(context::Crumb { title: "Print this section".into(), url: None });
+    // A page for paper: nothing to read aloud.
+    page.listen = false;
     page.content = super::print::rewrite(&r.html, "intro-", false);
     page.kind = ContextKind::Print;
     page.url = url;

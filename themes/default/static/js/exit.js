@@ -85,6 +85,9 @@
   }
 
   function exitPage() {
+    // Other scripts stop what they are doing first (listen.js stops reading
+    // aloud); the event is sent synchronously, before the page is left.
+    document.dispatchEvent(new CustomEvent('wm:exit'));
     reset();
     announce('');
     if (!overlay) {
