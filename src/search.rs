@@ -28,6 +28,9 @@ pub const EXCLUDE: &[&str] = &[".wm-anchor", ".wm-toc", ".wm-calculator", ".wm-p
 /// faster for 0.4% more bytes (measured in bench/README.md).
 pub const GZIP_LEVEL: u32 = 6;
 
+/// Pages handed to Pagefind at a time (parsed in parallel within a batch).
+const BATCH: usize = 256;
+
 /// One page to index.
 pub struct Page<'a> {
     /// Its URL as a reader's browser asks for it (with the site's base path).
@@ -57,8 +60,13 @@ fn index_parts(pages: Vec<Page<'_>>, language: &str, part: fn(&str) -> String) -
         let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
         index.set_gzip_level(GZIP_LEVEL).await;
         let start = std::time::Instant::now();
-        let files: Vec<_> = pages.into_iter().map(|p| (None, Some(p.url), part(p.html))).collect();
-        index.add_html_files(files).await.map_err(|e| format!("search index: {e}"))?;
+        // In batches, so that the text handed to Pagefind is never more than
+        // a batch's worth at once (each page is parsed and then dropped).
+        let mut pages = pages.into_iter().peekable();
+        while pages.peek().is_some() {
+            let batch: Vec<_> = pages.by_ref().take(BATCH).map(|p| (None, Some(p.url), part(p.html))).collect();
+            index.add_html_files(batch).await.map_err(|e| format!("search index: {e}"))?;
+        }
         crate::timing::since("search: pages read", start);
         let start = std::time::Instant::now();
         let files = index.get_files().await.map_err(|e| format!("search index: {e}"))?;
