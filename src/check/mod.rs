@@ -149,6 +149,11 @@ pub(crate) fn output_paths(site: &Site) -> Vec<Diagnostic> {
     for path in ["404.html", "sitemap.xml", "_headers"] {
         own.insert(path.to_owned(), format!("waymark's `{path}`"));
     }
+    if crate::offline::enabled(site.config(), &site.src.opts) {
+        for path in [crate::offline::WORKER_PATH, crate::offline::MANIFEST_PATH] {
+            own.insert(path.to_owned(), format!("waymark's `{path}` (offline use)"));
+        }
+    }
     for path in site.out.generated.keys() {
         own.insert(path.clone(), if path.ends_with(".html") { "a page waymark makes" } else { "a file waymark makes" }.to_owned());
     }
