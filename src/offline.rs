@@ -44,6 +44,17 @@ pub(crate) const OFFLINE_URL: &str = "offline/";
 /// The worker's code in the theme.
 pub(crate) const WORKER_SOURCE: &str = "worker/sw.js";
 
+/// The worker written when offline use is off (and answered by `waymark
+/// serve`): it deletes the caches, unregisters itself and reloads the tabs
+/// it had, so a phone that kept pages of an earlier build stops using them.
+pub(crate) const REMOVER: &str = "// No offline worker here: this one removes the saved pages and itself.\nself.addEventListener('install', function () { self.skipWaiting(); });\nself.addEventListener('activate', function (event) {\n  event.waitUntil(caches.keys().then(function (names) { return Promise.all(names.map(function (n) { return caches.delete(n); })); })\n    .then(function () { return self.registration.unregister(); })\n    .then(function () { return self.clients.matchAll({ type: 'window' }); })\n    .then(function (tabs) { tabs.forEach(function (t) { t.navigate(t.url); }); }));\n});\n";
+
+/// Whether this build writes [`REMOVER`] as its worker: offline use is off
+/// in site.toml (not in the preview, nor in a past edition).
+pub(crate) fn removing(config: &SiteConfig, opts: &BuildOptions) -> bool {
+    !config.offline.enabled && !opts.preview && opts.current_site.is_none()
+}
+
 /// Whether this build makes the worker, the manifest and the offers.
 pub(crate) fn enabled(config: &SiteConfig, opts: &BuildOptions) -> bool {
     config.offline.enabled && !opts.preview && opts.current_site.is_none()

@@ -165,6 +165,8 @@ pub(crate) fn files(site: &Site) -> Result<Vec<OutFile>, Failure> {
             worker,
         };
         files.extend(crate::offline::files(&input));
+    } else if crate::offline::removing(&src.config, &src.opts) {
+        files.push(OutFile { path: crate::offline::WORKER_PATH.into(), bytes: crate::offline::REMOVER.as_bytes().to_vec() });
     }
     // Last, as its caching rules name the folders of every other file.
     let headers = context::headers(&src.config.base_path, &files);

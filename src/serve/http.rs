@@ -22,10 +22,6 @@ pub const PREFIX: &str = "/__waymark/";
 /// The script injected into every HTML page in serve mode (never in `build`).
 pub const RELOAD_JS: &str = include_str!("reload.js");
 
-/// What the preview answers for `/sw.js`: a worker that deletes the caches,
-/// unregisters itself and reloads the tabs it had, so a worker left by a
-/// built site on the same address never serves an old page in the preview.
-pub const NOOP_WORKER: &str = "// waymark serve: no offline worker in the preview.\nself.addEventListener('install', function () { self.skipWaiting(); });\nself.addEventListener('activate', function (event) {\n  event.waitUntil(caches.keys().then(function (names) { return Promise.all(names.map(function (n) { return caches.delete(n); })); })\n    .then(function () { return self.registration.unregister(); })\n    .then(function () { return self.clients.matchAll({ type: 'window' }); })\n    .then(function (tabs) { tabs.forEach(function (t) { t.navigate(t.url); }); }));\n});\n";
 /// The error overlay's stylesheet (a file, because the site's CSP forbids inline styles).
 pub const OVERLAY_CSS: &str = include_str!("overlay.css");
 
@@ -347,7 +343,7 @@ pub fn handle(mut stream: TcpStream, shared: &Arc<Shared>, slot: Slot) {
     } else if lookup.key == crate::offline::WORKER_PATH {
         // The preview registers no worker; a browser that has one here from
         // a built site gets this one, which removes itself and its caches.
-        Response { status: 200, content_type: "text/javascript; charset=utf-8", body: NOOP_WORKER.as_bytes(), location: None }
+        Response { status: 200, content_type: "text/javascript; charset=utf-8", body: crate::offline::REMOVER.as_bytes(), location: None }
     } else if let Some(body) = files.get("404.html") {
         Response { status: 404, content_type: "text/html; charset=utf-8", body, location: None }
     } else {
