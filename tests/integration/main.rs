@@ -11,6 +11,7 @@ mod hardening;
 mod invalid;
 mod links;
 mod nav;
+mod offline;
 mod reader;
 mod serve;
 mod shipped;
