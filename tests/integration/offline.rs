@@ -104,7 +104,7 @@ fn pages_offer_to_save_their_audience_and_the_safety_page_can_remove() {
         assert!(html.contains("data-wm-offline-remove hidden"), "{p}: the footer's remove button");
         assert!(html.contains("You are offline. This is the version saved on "), "{p}");
         assert!(html.contains("A newer version is available: <button"), "{p}");
-        assert!(html.contains("worker-src 'self'; manifest-src 'self'"), "{p}: the policy");
+        assert!(html.contains("worker-src &#39;self&#39;; manifest-src &#39;self&#39;"), "{p}: the policy");
     }
     let headers = page("_headers");
     assert!(headers.contains("worker-src 'self'; manifest-src 'self'"));

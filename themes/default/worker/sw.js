@@ -28,8 +28,9 @@
 var WM = self.WAYMARK;
 var CACHE = WM.cache_prefix + WM.version;
 // Kept in the cache beside the files, never fetched: this build's table of
-// hashes and the lists the reader saved, for the next build to read.
-var NOTE = WM.base + '__waymark/offline-note.json';
+// hashes and the lists the reader saved, for the next build to read. Its
+// address is the worker's own with a query, which is never a file of the table.
+var NOTE = WM.base + 'sw.js?note';
 var SLOW_MS = 4000;
 
 var byUrl = {};
