@@ -82,11 +82,8 @@
         if (next.state === 'installed') { offerUpdate(reg); }
       });
     });
-    window.addEventListener('online', function () {
-      showOnline();
-      reg.update().catch(function () {});
-    });
-    window.addEventListener('offline', showOnline);
+    // Back online: look for a newer build now rather than at the next page.
+    window.addEventListener('online', function () { reg.update().catch(function () {}); });
   }
 
   // Shows one of a result region's messages (or none).
@@ -206,6 +203,8 @@
   }
 
   showOnline();
+  window.addEventListener('online', showOnline);
+  window.addEventListener('offline', showOnline);
   all('[data-wm-offline-remove]').forEach(setUpRemove);
   all('[data-wm-saved]').forEach(listSaved);
 
