@@ -40,6 +40,8 @@ struct RawConfig {
     #[serde(default)]
     check: CheckConfig,
     #[serde(default)]
+    offline: OfflineConfig,
+    #[serde(default)]
     allow_active_files: Vec<String>,
     /// The day the pages state the rules for (`"YYYY-MM-DD"`).
     #[serde(default)]
@@ -97,6 +99,28 @@ impl Default for CheckConfig {
             easy_read_max_grade: 3.0,
             easy_read_sentence_words: 15,
         }
+    }
+}
+
+/// `[offline]`: the site keeps working without signal (a web app manifest
+/// and a service worker; see `crate::offline`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OfflineConfig {
+    /// Write the manifest, the service worker and the offline page, and
+    /// offer to save pages. `false` leaves all of it out.
+    pub enabled: bool,
+    /// The name under an icon on a phone's home screen (the manifest's
+    /// `short_name`); the site's title when not given.
+    pub short_name: Option<String>,
+    /// The colour of the browser's bar and of the installed app's title
+    /// bar, `#rrggbb`.
+    pub theme_color: String,
+}
+
+impl Default for OfflineConfig {
+    fn default() -> Self {
+        OfflineConfig { enabled: true, short_name: None, theme_color: "#0e3b43".into() }
     }
 }
 
@@ -215,6 +239,8 @@ pub struct SiteConfig {
     pub stages: Vec<Stage>,
     /// Thresholds for `waymark check`.
     pub check: CheckConfig,
+    /// `[offline]`: the manifest, service worker and saving for offline use.
+    pub offline: OfflineConfig,
     /// site.toml's text, for placing later findings (a page it names that does not exist).
     pub source: SourceMap,
     /// Content paths published as they are although a browser would run
@@ -315,6 +341,17 @@ impl SiteConfig {
                 ),
             }
         }
+        let color = &raw.offline.theme_color;
+        if !(color.len() == 7 && color.starts_with('#') && color[1..].bytes().all(|b| b.is_ascii_hexdigit())) {
+            diags.push(
+                Diagnostic::error(Code::Config, format!("`theme_color` must be a colour written #rrggbb, not `{color}`"))
+                    .at(&src, find_value(text, color).unwrap_or_else(|| at_key("theme_color")))
+                    .with_help("for example theme_color = \"#0e3b43\""),
+            );
+        }
+        if raw.offline.short_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            diags.push(Diagnostic::error(Code::Config, "`short_name` must not be empty").at(&src, at_key("short_name")).with_help("leave it out to use the site's title"));
+        }
         if !diags.is_empty() {
             return Err(diags);
         }
@@ -348,6 +385,7 @@ impl SiteConfig {
                 .collect(),
             stages: raw.stages.into_iter().map(|s| Stage { id: s.id, label: s.label }).collect(),
             check: raw.check,
+            offline: raw.offline,
             source: src,
             allow_active_files: raw.allow_active_files,
         })
@@ -449,6 +487,21 @@ mod tests {
         let d = SiteConfig::parse(Path::new("."), &text).unwrap_err();
         assert_eq!(d[0].render_human().lines().next().unwrap(), "site.toml:4:1: error[config]: unknown key `langauge` in site.toml");
         assert_eq!(d[0].help.as_deref(), Some("did you mean `language`?"));
+    }
+
+    #[test]
+    fn offline_is_on_unless_turned_off() {
+        let c = SiteConfig::parse(Path::new("."), MINIMAL).unwrap();
+        assert!(c.offline.enabled);
+        assert_eq!(c.offline.theme_color, "#0e3b43");
+        let text = format!("{MINIMAL}[offline]\nenabled = false\n");
+        assert!(!SiteConfig::parse(Path::new("."), &text).unwrap().offline.enabled);
+        let text = format!("{MINIMAL}[offline]\ntheme_color = \"teal\"\n");
+        let d = SiteConfig::parse(Path::new("."), &text).unwrap_err();
+        assert_eq!(d[0].location().unwrap(), "site.toml:5:16");
+        let text = format!("{MINIMAL}[offline]\nenable = false\n");
+        let d = SiteConfig::parse(Path::new("."), &text).unwrap_err();
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `enabled`?"));
     }
 
     #[test]

@@ -133,6 +133,7 @@ fn build_one(config: &SiteConfig, e: &Edition) -> Result<Vec<OutFile>, Failure> 
         today: None,
         as_at: Some(e.date),
         current_site: Some(config.base_path.clone()),
+        preview: false,
     };
     let built = crate::site::render_site(&opts).map_err(|f| match f {
         Failure::Content(mut diags) => {

@@ -87,6 +87,7 @@ pub(crate) mod file_policy;
 pub(crate) mod html;
 pub(crate) mod html_policy;
 pub(crate) mod markdown;
+pub(crate) mod offline;
 pub(crate) mod pictures;
 pub(crate) mod resources;
 pub mod rules;

@@ -14,12 +14,12 @@ fn main() -> ExitCode {
     let (result, format, strict) = match cli.command {
         Command::Build(a) => {
             let today = a.site.today.or_else(today);
-            let opts = waymark::BuildOptions { root, out: a.out, base_url: a.site.base_url, drafts: a.site.drafts, today, as_at: a.site.as_at, current_site: None };
+            let opts = waymark::BuildOptions { root, out: a.out, base_url: a.site.base_url, drafts: a.site.drafts, today, as_at: a.site.as_at, current_site: None, preview: false };
             (waymark::build(&opts).map(|r| summary("built", &r)), a.site.format, false)
         }
         Command::Check(a) => {
             let today = a.site.today.or_else(today);
-            let opts = waymark::BuildOptions { root, out: None, base_url: a.site.base_url.clone(), drafts: a.site.drafts, today, as_at: a.site.as_at, current_site: None };
+            let opts = waymark::BuildOptions { root, out: None, base_url: a.site.base_url.clone(), drafts: a.site.drafts, today, as_at: a.site.as_at, current_site: None, preview: false };
             let report = check(&opts, &a).map(|r| {
                 if a.readability {
                     print_readability(&r);

@@ -222,6 +222,10 @@ impl Session {
         // Sections whose pages' navigation shows an edited title or order.
         let mut reordered: BTreeSet<PageId> = BTreeSet::new();
         let mut all_html = false;
+        // With offline use on, every page states the content's date.
+        let offline = crate::offline::enabled(&self.site.src.config, &self.site.src.opts);
+        let dated = |site: &crate::site::Site| crate::asat::content_date(&site.src.pages, &site.src.history);
+        let old_date = dated(&self.site);
         for &id in edited {
             let config = &self.site.src.config;
             let old = self.site.src.pages.get(id);
@@ -272,6 +276,9 @@ impl Session {
                     rerender.insert(id);
                 }
             }
+        }
+        if offline && dated(&self.site) != old_date {
+            return Ok(false); // a new date on every page: load everything
         }
         // Which rules pages use, and which page shows the glossary, decide
         // site-wide checks: when a page's calls change, all checks run again.
@@ -445,7 +452,8 @@ mod tests {
                     std::fs::copy(e.path(), &to).unwrap();
                 }
             }
-            let opts = BuildOptions { root: dir.path().to_path_buf(), ..BuildOptions::default() };
+            // As `waymark serve` loads it (no offline worker).
+            let opts = BuildOptions { root: dir.path().to_path_buf(), preview: true, ..BuildOptions::default() };
             Site { dir, opts }
         }
 
@@ -559,6 +567,21 @@ mod tests {
         let core = u.files.iter().find(|f| f.path == "procedures/core-groups/index.html").expect("the other page of the section");
         let core = String::from_utf8_lossy(&core.bytes);
         assert!(core.contains("rel=\"next\"") && !core.contains("rel=\"prev\""), "core groups now come first");
+    }
+
+    #[test]
+    fn with_offline_use_a_new_content_date_renders_every_page() {
+        let mut site = Site::new();
+        site.opts.preview = false;
+        let mut s = Session::load(&site.opts).unwrap();
+        let p = site.edit("content/procedures/cppm.md", "---\n## Purpose", "changes:\n  - { date: 2030-01-02, note: Purpose rewritten }\n---\n## Purpose");
+        let u = update(&mut s, &site, &[p]).unwrap();
+        assert!(u.full, "every page says the version's date");
+        let page = u.files.iter().find(|f| f.path == "parents/meeting/index.html").unwrap();
+        assert!(String::from_utf8_lossy(&page.bytes).contains("<time datetime=\"2030-01-02\">2 January 2030</time>"));
+        // An edit that leaves the date alone stays small.
+        let p = site.edit("content/procedures/core-groups.md", "meets soon after", "meets quickly after");
+        assert!(!update(&mut s, &site, &[p]).unwrap().full);
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub struct BuildOptions {
     /// site's base path, which the banner links to. Editions have no search
     /// index and no sitemap of their own.
     pub current_site: Option<String>,
+    /// `waymark serve`'s preview: no service worker, manifest or offer to
+    /// save pages (a worker would keep serving old previews).
+    pub preview: bool,
 }
 
 /// What a successful build or check did.

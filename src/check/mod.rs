@@ -152,6 +152,12 @@ pub(crate) fn output_paths(site: &Site) -> Vec<Diagnostic> {
     for path in ["404.html", "sitemap.xml", "_headers"] {
         own.insert(path.to_owned(), format!("waymark's `{path}`"));
     }
+    if crate::offline::enabled(site.config(), &site.src.opts) {
+        own.insert(crate::offline::MANIFEST_PATH.to_owned(), format!("waymark's `{}` (offline use)", crate::offline::MANIFEST_PATH));
+    }
+    if crate::offline::enabled(site.config(), &site.src.opts) || crate::offline::removing(site.config(), &site.src.opts) {
+        own.insert(crate::offline::WORKER_PATH.to_owned(), format!("waymark's `{}` (offline use)", crate::offline::WORKER_PATH));
+    }
     for path in site.out.generated.keys() {
         own.insert(path.clone(), if path.ends_with(".html") { "a page waymark makes" } else { "a file waymark makes" }.to_owned());
     }

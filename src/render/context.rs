@@ -13,7 +13,9 @@ use crate::parse::call::{Call, Function};
 use crate::site::{OutFile, PageId, Pages, Sequences, listing_key};
 
 /// The Content-Security-Policy every page is served with.
-pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// Workers (the offline worker, search's) and the manifest may come from
+/// the site itself only.
+pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// The same policy for a `<meta>` tag, which ignores `frame-ancestors`.
 pub fn meta_csp() -> &'static str {
@@ -43,6 +45,8 @@ pub(crate) enum ContextKind {
     Search,
     /// `/editions/`: the past editions.
     Editions,
+    /// `/offline/`: what the worker shows for a page that is not saved.
+    Offline,
 }
 
 /// `page.last_updated_source`: where the "last updated" date came from.
@@ -87,6 +91,11 @@ pub(crate) struct SiteContext {
     pub as_at_banner: Option<crate::asat::Banner>,
     /// The list of past editions, when site.toml has any.
     pub editions_url: Option<String>,
+    /// The colour of the browser's bar (`[offline] theme_color`).
+    pub theme_color: String,
+    /// Offline use: the worker, the manifest, the offline page and the
+    /// site's date (None when it is off, in `waymark serve` and in past editions).
+    pub offline: Option<crate::offline::SiteOffline>,
 }
 
 #[derive(Serialize, Clone)]
@@ -198,6 +207,9 @@ pub(crate) struct PageContext {
     pub easy_read: Option<PageLink>,
     /// An Easy Read page: the ordinary page it is the Easy Read version of.
     pub full_version: Option<PageLink>,
+    /// The offer to save this page's audience's pages on the phone (None
+    /// on pages that make none, and when offline use is off).
+    pub offline_save: Option<crate::offline::Offer>,
 }
 
 /// A link to another page: its title and address.
@@ -293,6 +305,8 @@ pub(crate) fn site_context(config: &SiteConfig, pages: &Pages) -> SiteContext {
         search_index_url: cfg!(feature = "search").then(|| format!("{}pagefind/", config.base_path)),
         as_at_banner: None,
         editions_url: (!config.editions.is_empty()).then(|| format!("{}{}", config.base_path, crate::editions::EDITIONS_URL)),
+        theme_color: config.offline.theme_color.clone(),
+        offline: None,
     }
 }
 
@@ -525,6 +539,7 @@ pub(crate) fn blank_context(kind: ContextKind, title: String, url: String) -> Pa
         section_nav: None,
         prev: None,
         next: None,
+        offline_save: None,
     }
 }
 
@@ -558,6 +573,16 @@ pub(crate) const CACHE_HASHED: &str = "public, max-age=31536000, immutable";
 /// the browser may keep a copy but asks the server whether it changed first.
 pub(crate) const CACHE_PAGES: &str = "public, max-age=0, must-revalidate";
 
+/// The folders whose files are all named by a hash of their bytes.
+const HASHED_DIRS: [&str; 4] = ["static/", "pagefind/fragment/", "pagefind/index/", "pagefind/filter/"];
+
+/// Whether an output file is named by a hash of its bytes, so a copy of it
+/// never goes stale (the long cache rule; the offline worker uses a cached
+/// copy without asking).
+pub(crate) fn hashed_path(path: &str) -> bool {
+    HASHED_DIRS.iter().any(|d| path.starts_with(d)) || path.starts_with("pagefind/pagefind.") && path.ends_with(".pf_meta")
+}
+
 /// The `_headers` file (read by Netlify and Cloudflare Pages): the security
 /// headers for every path, and a `Cache-Control` rule for each group of files.
 ///
@@ -573,13 +598,12 @@ pub(crate) fn headers(base_path: &str, files: &[OutFile]) -> String {
     let mut out = format!(
         "{base}*\n  Content-Security-Policy: {CSP}\n  Referrer-Policy: no-referrer\n  X-Content-Type-Options: nosniff\n  Permissions-Policy: camera=(), microphone=(), geolocation=()\n"
     );
-    let hashed_dirs = ["static/", "pagefind/fragment/", "pagefind/index/", "pagefind/filter/"];
     let mut hashed = BTreeSet::new();
     let mut short = BTreeSet::new();
     for f in files {
-        if let Some(dir) = hashed_dirs.iter().find(|d| f.path.starts_with(*d)) {
+        if let Some(dir) = HASHED_DIRS.iter().find(|d| f.path.starts_with(*d)) {
             hashed.insert(format!("{base}{dir}*"));
-        } else if f.path.starts_with("pagefind/pagefind.") && f.path.ends_with(".pf_meta") {
+        } else if hashed_path(&f.path) {
             // Pagefind names its metadata file by a hash of the index.
             hashed.insert(format!("{base}{}", f.path));
         } else if f.path.starts_with("pagefind/") {

@@ -178,6 +178,15 @@ pub(crate) fn render(input: &Input, sections: Option<&BTreeSet<PageId>>) -> File
     out.insert(format!("{UPDATES_URL}index.html"), render_page(input, "updates.html", page));
     out.insert(FEED_PATH.into(), Ok(feed(config, input.history, &items).into_bytes()));
 
+    // What the offline worker shows for a page that is not saved (see crate::offline).
+    if input.site.offline.is_some() {
+        let url = crate::offline::OFFLINE_URL;
+        let mut page = blank_context(ContextKind::Offline, "Saved pages".into(), format!("{base}{url}"));
+        page.summary = Some("The pages of this site saved on this device, which open without signal.".into());
+        page.exit = config.audiences.iter().any(|a| a.exit);
+        out.insert(format!("{url}index.html"), render_page(input, "offline.html", page));
+    }
+
     // The past editions (see crate::editions), newest first.
     if !config.editions.is_empty() {
         let url = crate::editions::EDITIONS_URL;

@@ -29,7 +29,9 @@ pub(crate) struct Outputs {
 
 /// What every page's template gets as `site`.
 fn site_context(site: &Site) -> SiteContext {
-    SiteContext { as_at_banner: site.tools.banner.clone(), ..context::site_context(&site.src.config, &site.src.pages) }
+    let src = &site.src;
+    let offline = crate::offline::enabled(&src.config, &src.opts).then(|| crate::offline::site_context(&src.config, &src.pages, &src.history));
+    SiteContext { as_at_banner: site.tools.banner.clone(), offline, ..context::site_context(&src.config, &src.pages) }
 }
 
 /// Renders everything: every page, the 404 page and the generated pages.
@@ -54,6 +56,9 @@ pub(crate) fn render_pages(site: &mut Site, ids: &[PageId]) -> Vec<String> {
                     let mut page = context::page_context(config, pages, history, &s.page, &s.body);
                     (page.section_nav, page.prev, page.next) = context::section_nav(config, pages, order, id);
                     (page.easy_read, page.full_version) = context::versions(config, pages, &easy, &s.page);
+                    if site_ctx.offline.is_some() {
+                        page.offline_save = crate::offline::offer(config, &s.page);
+                    }
                     let site = SiteContext { nav: page.nav.clone(), ..site_ctx.clone() };
                     let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page }));
                     Some(templates.render(context::page_template(s.page.kind), &ctx))
@@ -148,6 +153,22 @@ pub(crate) fn files(site: &Site) -> Result<Vec<OutFile>, Failure> {
     #[cfg(feature = "search")]
     if src.opts.current_site.is_none() {
         files.extend(search_files(site)?.iter().cloned());
+    }
+    // The worker's table lists every file above, with a hash of its bytes.
+    if crate::offline::enabled(&src.config, &src.opts) {
+        let worker = src.theme.files.get(crate::offline::WORKER_SOURCE).map_or(&[][..], |f| &f.bytes[..]);
+        let input = crate::offline::Input {
+            config: &src.config,
+            pages: &src.pages,
+            out: &files,
+            statics: &tools.static_files,
+            assets: &tools.asset_map,
+            rules_json: tools.rules_json.as_ref().map(|(p, _)| p.as_str()),
+            worker,
+        };
+        files.extend(crate::offline::files(&input));
+    } else if crate::offline::removing(&src.config, &src.opts) {
+        files.push(OutFile { path: crate::offline::WORKER_PATH.into(), bytes: crate::offline::REMOVER.as_bytes().to_vec() });
     }
     // Last, as its caching rules name the folders of every other file.
     let headers = context::headers(&src.config.base_path, &files);

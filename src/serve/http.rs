@@ -21,6 +21,7 @@ pub const PREFIX: &str = "/__waymark/";
 
 /// The script injected into every HTML page in serve mode (never in `build`).
 pub const RELOAD_JS: &str = include_str!("reload.js");
+
 /// The error overlay's stylesheet (a file, because the site's CSP forbids inline styles).
 pub const OVERLAY_CSS: &str = include_str!("overlay.css");
 
@@ -108,6 +109,7 @@ pub fn content_type(path: &str) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "json" | "map" => "application/json",
+        "webmanifest" => "application/manifest+json",
         "wasm" => "application/wasm",
         "svg" => "image/svg+xml",
         "xml" => "application/xml",
@@ -338,6 +340,10 @@ pub fn handle(mut stream: TcpStream, shared: &Arc<Shared>, slot: Slot) {
         // `/a` for a page at `/a/`: send the browser to the folder, so relative links work.
         let location = format!("/{}/{}", lookup.key, lookup.query);
         Response { status: 301, content_type: "text/plain; charset=utf-8", body: b"moved", location: Some(location) }
+    } else if lookup.key == crate::offline::WORKER_PATH {
+        // The preview registers no worker; a browser that has one here from
+        // a built site gets this one, which removes itself and its caches.
+        Response { status: 200, content_type: "text/javascript; charset=utf-8", body: crate::offline::REMOVER.as_bytes(), location: None }
     } else if let Some(body) = files.get("404.html") {
         Response { status: 404, content_type: "text/html; charset=utf-8", body, location: None }
     } else {

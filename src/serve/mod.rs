@@ -69,7 +69,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Failure> {
 
     // Review dates are checked against today, as `build` does.
     let today = Some(time::OffsetDateTime::now_utc().date());
-    let build_opts = BuildOptions { root: root.clone(), out: None, base_url: Some(url.clone()), drafts: opts.drafts, today, as_at: None, current_site: None };
+    let build_opts = BuildOptions { root: root.clone(), out: None, base_url: Some(url.clone()), drafts: opts.drafts, today, as_at: None, current_site: None, preview: true };
     let shared = Arc::new(Shared::new());
     let mut preview = Preview::new(build_opts, Arc::clone(&shared));
     preview.rebuild(&[]);

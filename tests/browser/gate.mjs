@@ -104,6 +104,10 @@ async function checkAt(browser, origin, entry, width) {
   try {
     await page.setViewport({ width, height: HEIGHTS[width] });
     await page.setCacheEnabled(false);
+    // Every page as the server sends it: the site's offline worker (which
+    // registers itself on the first page) would otherwise answer later
+    // pages from its cache. offline.mjs tests the worker.
+    await page.setBypassServiceWorker(true);
 
     // CSP violations, reported by the page itself as well as by the console.
     await page.exposeFunction('__waymarkCsp', (v) => {

@@ -77,6 +77,7 @@ const TYPES = {
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
   '.wasm': 'application/wasm',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
@@ -109,13 +110,17 @@ async function fileAt(p) {
  * Serves `root` on 127.0.0.1 at a free port. Directories answer with their
  * index.html (a directory asked for without its slash is redirected to it,
  * as static hosts do); anything missing answers 404 with the site's 404.html.
+ * Options: `root` may be a function (asked at every request, so a test can
+ * publish a new build), `log(path, status, bytes)` hears every answer, and
+ * `refuse(path)`, when it returns true, drops the connection unanswered (a
+ * host out of reach).
  * Resolves to { server, origin, close() }.
  */
-export async function serve(root) {
-  root = path.resolve(root);
-  const notFound = path.join(root, '404.html');
+export async function serve(rootOrFn, { log, refuse } = {}) {
+  const rootOf = typeof rootOrFn === 'function' ? () => path.resolve(rootOrFn()) : ((r) => () => r)(path.resolve(rootOrFn));
 
-  const send = (res, status, file, st, head) => {
+  const send = (res, status, file, st, head, url) => {
+    if (log) log(url, status, head ? 0 : st.size);
     res.writeHead(status, {
       'Content-Type': contentType(file),
       'Content-Length': st.size,
@@ -127,6 +132,12 @@ export async function serve(root) {
   };
 
   const server = createServer(async (req, res) => {
+    const root = rootOf();
+    const notFound = path.join(root, '404.html');
+    if (refuse && refuse(req.url)) {
+      req.socket.destroy();
+      return;
+    }
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -153,11 +164,11 @@ export async function serve(root) {
         st = await fileAt(file);
       }
       if (st && st.isFile()) {
-        send(res, 200, file, st, head);
+        send(res, 200, file, st, head, url.pathname);
         return;
       }
       const nf = await fileAt(notFound);
-      if (nf && nf.isFile()) send(res, 404, notFound, nf, head);
+      if (nf && nf.isFile()) send(res, 404, notFound, nf, head, url.pathname);
       else res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
     } catch (err) {
       res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(String(err));

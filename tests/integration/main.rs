@@ -12,6 +12,7 @@ mod hardening;
 mod invalid;
 mod links;
 mod nav;
+mod offline;
 mod reader;
 mod serve;
 mod shipped;

@@ -331,6 +331,24 @@ fn build_output_never_has_the_reload_script() {
 }
 
 #[test]
+fn the_preview_registers_no_offline_worker_and_removes_an_old_one() {
+    let t = SiteTest::from_fixture("basic");
+    let server = Server::start(&t);
+    let page = server.get("/parents/meeting/");
+    assert_eq!(page.status, 200, "{}", server.stderr());
+    for gone in ["data-wm-worker", "rel=\"manifest\"", "data-wm-offline-save"] {
+        assert!(!page.body.contains(gone), "the preview has `{gone}`");
+    }
+    // A browser that has a worker from a built site on this address asks for
+    // /sw.js again: it gets one that deletes its caches and unregisters.
+    let sw = server.get("/sw.js");
+    assert_eq!(sw.status, 200);
+    assert_eq!(sw.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert!(sw.body.contains("self.registration.unregister()") && !sw.body.contains("WAYMARK"), "{}", sw.body);
+    assert_eq!(server.get("/manifest.webmanifest").status, 404);
+}
+
+#[test]
 fn ctrl_c_stops_the_server_cleanly() {
     let t = SiteTest::from_fixture("basic");
     let mut server = Server::start(&t);
