@@ -23,9 +23,9 @@ pub const DIR: &str = "pagefind/";
 /// are still read).
 pub const EXCLUDE: &[&str] = &[".wm-anchor", ".wm-toc", ".wm-calculator", ".wm-page-meta", ".wm-page-about", ".wm-print-link", ".wm-groups", ".wm-cards"];
 
-/// The gzip level of the index files. Pagefind's own is 9 (the smallest);
-/// the default level, 6, compresses the shipped site's index about 3 times
-/// faster for 0.4% more bytes (measured in bench/README.md).
+/// The gzip level of the index files. Pagefind's own is 9 (the smallest and
+/// slowest); at 6 the shipped site's index is 280 bytes bigger (of 269 KB)
+/// and the 1,000-page corpus's 11.8 KB (of 2.86 MB): README, "Performance".
 pub const GZIP_LEVEL: u32 = 6;
 
 /// Pages handed to Pagefind at a time (parsed in parallel within a batch).
