@@ -32,7 +32,7 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::load::{Page, PageKind};
-use crate::site::{BuildOptions, OutFile, Pages};
+use crate::site::{BuildOptions, FileSum, OutFile, Pages};
 use crate::theme::StaticFile;
 
 /// The worker, at the top of the site.
@@ -201,7 +201,7 @@ pub(crate) struct Input<'a> {
     pub config: &'a SiteConfig,
     pub pages: &'a Pages,
     /// Every output file so far (all but the worker and `_headers`).
-    pub out: &'a [OutFile],
+    pub out: &'a [FileSum],
     pub statics: &'a [StaticFile],
     /// The theme's file name → its hashed output path.
     pub assets: &'a BTreeMap<String, String>,
@@ -212,7 +212,8 @@ pub(crate) struct Input<'a> {
 /// The manifest and the worker: the files to add to the output.
 pub(crate) fn files(input: &Input) -> Vec<OutFile> {
     let manifest = OutFile { path: MANIFEST_PATH.into(), bytes: manifest(input.config, input.assets).into_bytes() };
-    let mut all: Vec<&OutFile> = input.out.iter().chain(std::iter::once(&manifest)).collect();
+    let manifest_sum = FileSum::of(&manifest);
+    let mut all: Vec<&FileSum> = input.out.iter().chain(std::iter::once(&manifest_sum)).collect();
     all.sort_by(|a, b| a.path.cmp(&b.path));
     let table = table(input, &all);
     let json = serde_json::to_string(&table).expect("the table serialises");
@@ -227,7 +228,7 @@ pub(crate) fn files(input: &Input) -> Vec<OutFile> {
     vec![manifest, OutFile { path: WORKER_PATH.into(), bytes }]
 }
 
-fn table(input: &Input, all: &[&OutFile]) -> Table {
+fn table(input: &Input, all: &[&FileSum]) -> Table {
     let config = input.config;
     let base = &config.base_path;
     let calculator_files: Vec<&str> =
@@ -251,8 +252,8 @@ fn table(input: &Input, all: &[&OutFile]) -> Table {
     let mut files = Vec::with_capacity(all.len());
     let mut roles = Vec::with_capacity(all.len());
     for f in all {
-        let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&f.bytes));
-        files.push(Entry(url_of(base, &f.path), hash, f.bytes.len() as u64, u8::from(crate::render::hashed_path(&f.path))));
+        let hash = format!("{:016x}", f.hash);
+        files.push(Entry(url_of(base, &f.path), hash, f.len, u8::from(crate::render::hashed_path(&f.path))));
         roles.push(role(&f.path));
     }
     let shell: Vec<usize> = (0..all.len()).filter(|&i| roles[i] == Role::Shell).collect();

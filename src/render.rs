@@ -13,7 +13,7 @@ pub(crate) mod output;
 
 pub(crate) use context::{CSP, hashed_path};
 pub(crate) use generated::{SEARCH_URL, audience_url};
-pub(crate) use output::{Outputs, files, files_at, problems, refresh_generated, render, render_not_found, render_pages};
+pub(crate) use output::{Outputs, files, files_at, last_files, other_files, problems, refresh_generated, render, render_not_found, render_pages};
 #[cfg(feature = "search")]
 pub(crate) use output::search_files;
 

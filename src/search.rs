@@ -23,6 +23,11 @@ pub const DIR: &str = "pagefind/";
 /// are still read).
 pub const EXCLUDE: &[&str] = &[".wm-anchor", ".wm-toc", ".wm-calculator", ".wm-page-meta", ".wm-page-about", ".wm-print-link", ".wm-groups", ".wm-cards"];
 
+/// Classes of elements in `<main>` outside the `data-pagefind-body` element,
+/// which Pagefind reads nothing of: the section's page list and the previous
+/// and next links. Cut before the page is handed over, like [`EXCLUDE`]'s.
+const OUTSIDE_BODY: &[&str] = &["wm-section-nav", "wm-pagination"];
+
 /// The gzip level of the index files. Pagefind's own is 9 (the smallest and
 /// slowest); at 6 the shipped site's index is 280 bytes bigger (of 269 KB)
 /// and the 1,000-page corpus's 11.8 KB (of 2.86 MB): README, "Performance".
@@ -47,55 +52,104 @@ pub fn index(pages: Vec<Page<'_>>, language: &str) -> Result<Vec<OutFile>, Strin
 }
 
 fn index_parts(pages: Vec<Page<'_>>, language: &str, part: fn(&str) -> String) -> Result<Vec<OutFile>, String> {
-    use pagefind::api::PagefindIndex;
-    use pagefind::options::PagefindServiceConfig;
+    let mut indexer = Indexer::with_part(language, part)?;
+    indexer.add(pages)?;
+    indexer.finish()
+}
 
-    let lang = language.split(['-', '_']).next().unwrap_or("en").to_ascii_lowercase();
-    let options = PagefindServiceConfig::builder()
-        .force_language(lang)
-        .exclude_selectors(EXCLUDE.iter().map(|s| (*s).to_owned()).collect())
-        .build();
-    let runtime = tokio::runtime::Builder::new_current_thread().build().map_err(|e| format!("cannot start the search indexer: {e}"))?;
-    runtime.block_on(async move {
-        let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
-        index.set_gzip_level(GZIP_LEVEL).await;
+/// An index being built a few pages at a time, so that `build` can hand
+/// each page over as it is rendered and then drop its HTML. The files are
+/// the same as [`index`] of all the pages in the same order.
+pub struct Indexer {
+    runtime: tokio::runtime::Runtime,
+    index: pagefind::api::PagefindIndex,
+    part: fn(&str) -> String,
+    reading: std::time::Duration,
+}
+
+impl std::fmt::Debug for Indexer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Indexer").finish_non_exhaustive()
+    }
+}
+
+impl Indexer {
+    /// An empty index for pages in `language`.
+    pub fn new(language: &str) -> Result<Indexer, String> {
+        Indexer::with_part(language, indexed_part)
+    }
+
+    fn with_part(language: &str, part: fn(&str) -> String) -> Result<Indexer, String> {
+        use pagefind::api::PagefindIndex;
+        use pagefind::options::PagefindServiceConfig;
+        let lang = language.split(['-', '_']).next().unwrap_or("en").to_ascii_lowercase();
+        let options = PagefindServiceConfig::builder()
+            .force_language(lang)
+            .exclude_selectors(EXCLUDE.iter().map(|s| (*s).to_owned()).collect())
+            .build();
+        let runtime = tokio::runtime::Builder::new_current_thread().build().map_err(|e| format!("cannot start the search indexer: {e}"))?;
+        let index = runtime.block_on(async {
+            let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
+            index.set_gzip_level(GZIP_LEVEL).await;
+            Ok::<_, String>(index)
+        })?;
+        Ok(Indexer { runtime, index, part, reading: std::time::Duration::ZERO })
+    }
+
+    /// Reads `pages` into the index (in parallel, a batch at a time, so the
+    /// text handed to Pagefind is never more than a batch's worth at once).
+    pub fn add(&mut self, pages: Vec<Page<'_>>) -> Result<(), String> {
         let start = std::time::Instant::now();
-        // In batches, so that the text handed to Pagefind is never more than
-        // a batch's worth at once (each page is parsed and then dropped).
-        let mut pages = pages.into_iter().peekable();
-        while pages.peek().is_some() {
-            let batch: Vec<_> = pages.by_ref().take(BATCH).map(|p| (None, Some(p.url), part(p.html))).collect();
-            index.add_html_files(batch).await.map_err(|e| format!("search index: {e}"))?;
-        }
-        crate::timing::since("search: pages read", start);
-        let start = std::time::Instant::now();
-        let files = index.get_files().await.map_err(|e| format!("search index: {e}"))?;
-        crate::timing::since("search: index built and compressed", start);
-        // The wasm modules the entry file names (one per language indexed).
-        let entry = files.iter().find(|f| f.filename.as_os_str() == "pagefind-entry.json").ok_or("search index: Pagefind wrote no entry file")?;
-        let entry: serde_json::Value = serde_json::from_slice(&entry.contents).map_err(|e| format!("search index: Pagefind's entry file: {e}"))?;
-        let wasm: Vec<String> = entry["languages"]
-            .as_object()
-            .map(|l| l.values().filter_map(|v| v["wasm"].as_str()).map(|w| format!("wasm.{w}.pagefind")).collect())
-            .unwrap_or_default();
-        let mut out: Vec<OutFile> = files
-            .into_iter()
-            .filter_map(|f| {
-                let name = f.filename.to_string_lossy().replace('\\', "/");
-                (wanted(&name) || wasm.contains(&name)).then(|| OutFile { path: format!("{DIR}{name}"), bytes: f.contents })
-            })
-            .collect();
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
-    })
+        let (index, part) = (&mut self.index, self.part);
+        self.runtime.block_on(async {
+            let mut pages = pages.into_iter().peekable();
+            while pages.peek().is_some() {
+                let batch: Vec<_> = pages.by_ref().take(BATCH).map(|p| (None, Some(p.url), part(p.html))).collect();
+                index.add_html_files(batch).await.map_err(|e| format!("search index: {e}"))?;
+            }
+            Ok::<_, String>(())
+        })?;
+        self.reading += start.elapsed();
+        Ok(())
+    }
+
+    /// Builds the index and returns its files.
+    pub fn finish(mut self) -> Result<Vec<OutFile>, String> {
+        crate::timing::report("search: pages read", self.reading);
+        let index = &mut self.index;
+        self.runtime.block_on(async move {
+            let start = std::time::Instant::now();
+            let files = index.get_files().await.map_err(|e| format!("search index: {e}"))?;
+            crate::timing::since("search: index built and compressed", start);
+            // The wasm modules the entry file names (one per language indexed).
+            let entry = files.iter().find(|f| f.filename.as_os_str() == "pagefind-entry.json").ok_or("search index: Pagefind wrote no entry file")?;
+            let entry: serde_json::Value = serde_json::from_slice(&entry.contents).map_err(|e| format!("search index: Pagefind's entry file: {e}"))?;
+            let wasm: Vec<String> = entry["languages"]
+                .as_object()
+                .map(|l| l.values().filter_map(|v| v["wasm"].as_str()).map(|w| format!("wasm.{w}.pagefind")).collect())
+                .unwrap_or_default();
+            let mut out: Vec<OutFile> = files
+                .into_iter()
+                .filter_map(|f| {
+                    let name = f.filename.to_string_lossy().replace('\\', "/");
+                    (wanted(&name) || wasm.contains(&name)).then(|| OutFile { path: format!("{DIR}{name}"), bytes: f.contents })
+                })
+                .collect();
+            out.sort_by(|a, b| a.path.cmp(&b.path));
+            Ok(out)
+        })
+    }
 }
 
 /// The part of a page Pagefind needs: its `<html>` start tag (the language),
 /// `<title>`, and the `<main>` element, which holds the `data-pagefind-body`
-/// element. Pagefind reads nothing outside that element (the title only when
-/// the page has no `h1`), so the index is the same as from the whole page
-/// (a test checks it byte for byte), for a tenth less to parse. A page
-/// without one `<main>` is given whole.
+/// element, less the elements [`EXCLUDE`] and [`OUTSIDE_BODY`] name that
+/// hold no Pagefind attribute (the section's page list and the contents list
+/// are most of a page's HTML). Pagefind reads nothing outside that element (the title only
+/// when the page has no `h1`) and nothing of an excluded element but its
+/// attributes, so the index is the same as from the whole page (a test
+/// checks it byte for byte on the shipped site), for a quarter of the HTML
+/// to parse. A page without one `<main>` is given whole.
 fn indexed_part(html: &str) -> String {
     let part = || {
         let html_tag = &html[html.find("<html")?..];
@@ -103,9 +157,115 @@ fn indexed_part(html: &str) -> String {
         let title = html.find("<title>").and_then(|a| Some(&html[a..a + html[a..].find("</title>")? + "</title>".len()])).unwrap_or("");
         let main = html.find("<main")?;
         let end = html.rfind("</main>")? + "</main>".len();
-        (html[main + 1..].find("<main").is_none_or(|n| main + 1 + n >= end)).then(|| format!("{html_tag}<head>{title}</head><body>{}</body></html>", &html[main..end]))
+        (html[main + 1..].find("<main").is_none_or(|n| main + 1 + n >= end)).then(|| {
+            let mut out = String::with_capacity(end - main);
+            out.push_str(html_tag);
+            out.push_str("<head>");
+            out.push_str(title);
+            out.push_str("</head><body>");
+            without_excluded(&html[main..end], &mut out);
+            out.push_str("</body></html>");
+            out
+        })
     };
     part().unwrap_or_else(|| html.to_owned())
+}
+
+/// Copies `html` into `out` less each element whose class is one of
+/// [`EXCLUDE`]'s or [`OUTSIDE_BODY`]'s and whose HTML holds no
+/// `data-pagefind-` attribute. The
+/// HTML is waymark's own (the theme's, and Markdown waymark rendered), so
+/// tags are well formed; an element whose end cannot be found is kept.
+fn without_excluded(html: &str, out: &mut String) {
+    let classes: Vec<&str> = EXCLUDE.iter().filter_map(|s| s.strip_prefix('.')).chain(OUTSIDE_BODY.iter().copied()).collect();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(i) = html[at..].find('<').map(|i| at + i) {
+        at = i + 1;
+        let Some(tag) = start_tag(&html[i..]) else { continue };
+        let excluded = tag.class.is_some_and(|c| c.split_ascii_whitespace().any(|c| classes.contains(&c)));
+        if !excluded {
+            continue;
+        }
+        let Some(len) = element_len(&html[i..], tag.name, tag.len) else { continue };
+        if html[i..i + len].contains("data-pagefind-") {
+            continue;
+        }
+        out.push_str(&html[copied..i]);
+        copied = i + len;
+        at = copied;
+    }
+    out.push_str(&html[copied..]);
+}
+
+struct StartTag<'a> {
+    name: &'a str,
+    class: Option<&'a str>,
+    /// Bytes up to and with its `>`.
+    len: usize,
+}
+
+/// The start tag at the start of `html`, if it is one.
+fn start_tag(html: &str) -> Option<StartTag<'_>> {
+    let b = html.as_bytes();
+    let name_len = b[1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
+    if name_len == 0 {
+        return None;
+    }
+    let name = &html[1..1 + name_len];
+    let (mut i, mut class) = (1 + name_len, None);
+    let mut quote = None;
+    let mut attr_start = i;
+    while i < b.len() {
+        match (quote, b[i]) {
+            (Some(q), c) if c == q => {
+                let value = &html[attr_start..i];
+                let before = html[..attr_start - 1].trim_end_matches(['=', ' ']);
+                if before.ends_with(" class") {
+                    class = Some(value);
+                }
+                quote = None;
+            }
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => {
+                quote = Some(b[i]);
+                attr_start = i + 1;
+            }
+            (None, b'>') => return Some(StartTag { name, class, len: i + 1 }),
+            (None, _) => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The length of the element starting at `html` (named `name`, its start
+/// tag `tag_len` bytes), through its end tag, counting nested elements of
+/// the same name.
+fn element_len(html: &str, name: &str, tag_len: usize) -> Option<usize> {
+    if html.as_bytes()[tag_len - 2] == b'/' || matches!(name, "img" | "br" | "hr" | "input" | "meta" | "link" | "source" | "wbr" | "col" | "area" | "embed" | "track") {
+        return Some(tag_len);
+    }
+    let (open, close) = (format!("<{name}"), format!("</{name}>"));
+    let mut depth = 1;
+    let mut at = tag_len;
+    loop {
+        let next_close = html[at..].find(&close)? + at;
+        // Nested elements of the same name opened before this end tag.
+        let mut from = at;
+        while let Some(o) = html[from..next_close].find(&open) {
+            let after = html.as_bytes().get(from + o + open.len()).copied();
+            if matches!(after, Some(b' ' | b'>' | b'\n' | b'\t' | b'/')) {
+                depth += 1;
+            }
+            from += o + open.len();
+        }
+        depth -= 1;
+        at = next_close + close.len();
+        if depth == 0 {
+            return Some(at);
+        }
+    }
 }
 
 /// The files of Pagefind's bundle that the theme's search script loads
@@ -169,6 +329,49 @@ mod tests {
         }
         // No <main>, or two: the whole page.
         assert_eq!(indexed_part("<html><body><p>x</p></body></html>"), "<html><body><p>x</p></body></html>");
+    }
+
+    #[test]
+    fn the_parts_handed_over_give_the_index_of_the_whole_shipped_site() {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let opts = crate::BuildOptions { root, out: None, base_url: None, drafts: false, today: None, as_at: None, current_site: None, preview: false };
+        let built = crate::site::render_site(&opts).expect("the shipped site builds");
+        let pages: Vec<(String, String)> = built
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with("index.html") && !f.path.starts_with("editions/"))
+            .map(|f| (format!("/{}", f.path.trim_end_matches("index.html")), String::from_utf8(f.bytes.clone()).unwrap()))
+            .collect();
+        assert!(pages.len() > 50, "{} pages", pages.len());
+        fn some(pages: &[(String, String)]) -> Vec<Page<'_>> {
+            pages.iter().map(|(u, h)| Page { url: u.clone(), html: h }).collect()
+        }
+        // What is left out is most of the page, and only what Pagefind skips.
+        let page = &pages.iter().find(|(u, _)| u == "/procedures/core-groups/").unwrap().1;
+        let part = indexed_part(page);
+        assert!(part.len() * 2 < page.len(), "{} of {}", part.len(), page.len());
+        assert!(!part.contains("wm-section-nav") && !part.contains("wm-toc") && part.contains("data-pagefind-filter"), "{part}");
+        let trimmed = index_parts(some(&pages), "en-GB", indexed_part).unwrap();
+        let full = index_parts(some(&pages), "en-GB", str::to_owned).unwrap();
+        assert_eq!(trimmed.iter().map(|f| &f.path).collect::<Vec<_>>(), full.iter().map(|f| &f.path).collect::<Vec<_>>());
+        for (t, f) in trimmed.iter().zip(&full) {
+            assert!(t.bytes == f.bytes, "{} differs", t.path);
+        }
+    }
+
+    #[test]
+    fn excluded_elements_are_cut_whole_and_filters_kept() {
+        let mut out = String::new();
+        without_excluded(
+            "<main><nav class=\"wm-toc\" aria-label=\"x\"><nav class=\"inner\">a</nav>b</nav><p>keep</p><h2 id=\"h\">Head<a class=\"wm-anchor\" href=\"#h\">#</a></h2>\
+             <p class=\"wm-page-about\"><a data-pagefind-filter=\"audience\">P</a></p><div class=\"wm-cards x\">c</div><img class=\"wm-print-link\" alt=\"\"></main>",
+            &mut out,
+        );
+        assert_eq!(out, "<main><p>keep</p><h2 id=\"h\">Head</h2><p class=\"wm-page-about\"><a data-pagefind-filter=\"audience\">P</a></p></main>");
+        // No end tag: kept.
+        let mut out = String::new();
+        without_excluded("<div class=\"wm-toc\">open", &mut out);
+        assert_eq!(out, "<div class=\"wm-toc\">open");
     }
 
     #[test]

@@ -24,9 +24,19 @@ use std::path::Path;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::load::{ContentFile, PageKind};
-use crate::site::{BuildOptions, Built, OutFile, PageId, Site, dedup_sort, shows_glossary};
+use crate::site::{BuildOptions, Built, FileSum, OutFile, PageId, Report, Site, dedup_sort, shows_glossary};
 use crate::theme::Theme;
 use crate::{Failure, check, load, parse, render};
+
+/// Pages rendered, checked, indexed and written at a time by [`Session::build`]:
+/// enough for the stages' threads to share, few enough that their HTML is a
+/// small part of the build's memory.
+const CHUNK: usize = 256;
+
+#[cfg(feature = "search")]
+fn usage(e: String) -> Failure {
+    Failure::Error(crate::Error::Usage(e))
+}
 
 /// A site loaded and rendered, kept for incremental rebuilds: the site
 /// itself, and what the next successful update must publish.
@@ -88,6 +98,95 @@ impl Session {
         stage("render", || render::render(&mut site));
         site.checks = stage("check", || check::run(&site, None));
         Ok(Session { site, dirty: BTreeSet::new(), stale: false })
+    }
+
+    /// `build` in one pass that never holds the whole site's HTML: the pages
+    /// are rendered, checked, handed to the search index and written a chunk
+    /// at a time (into a fresh folder beside the output, see
+    /// [`crate::write::Staging`]), and each page's HTML is dropped once it is
+    /// written. The output is the same, byte for byte, as the files of
+    /// [`Session::result`] (an integration test compares them). Every page is
+    /// rendered and checked even after an error, so that all the problems are
+    /// reported; then nothing is swapped in and the previous output stays.
+    pub(crate) fn build(opts: &BuildOptions) -> Result<Report, Failure> {
+        use crate::timing::{report, stage};
+        use std::time::{Duration, Instant};
+        let sources = stage("load", || load::load(opts))?;
+        let mut site = stage("parse", || parse::parse(sources));
+        site.fragments = check::fragments(site.pages(), site.pages().ids());
+        let out_dir = crate::site::out_dir(site.config(), opts);
+        let mut staging = crate::write::Staging::new(&out_dir)?;
+        #[cfg(feature = "search")]
+        let mut indexer = match site.src.opts.current_site {
+            None => Some(crate::search::Indexer::new(&site.src.config.language).map_err(usage)?),
+            Some(_) => None,
+        };
+        let ids: Vec<PageId> = site.pages().ids().collect();
+        let (mut checks, mut sums) = (Vec::new(), Vec::with_capacity(ids.len() + 256));
+        let mut took = [Duration::ZERO; 3];
+        for chunk in ids.chunks(CHUNK) {
+            let start = Instant::now();
+            render::render_pages(&mut site, chunk);
+            let rendered = Instant::now();
+            checks.extend(check::run(&site, Some(&chunk.iter().copied().collect())));
+            let checked = Instant::now();
+            #[cfg(feature = "search")]
+            if let Some(indexer) = &mut indexer {
+                let base = &site.src.config.base_path;
+                let pages = chunk
+                    .iter()
+                    .filter_map(|&id| {
+                        let s = site.pages().get(id);
+                        Some(crate::search::Page { url: format!("{base}{}", s.page.url), html: s.output()? })
+                    })
+                    .collect();
+                indexer.add(pages).map_err(usage)?;
+            }
+            let indexed = Instant::now();
+            let files: Vec<OutFile> = chunk
+                .iter()
+                .filter_map(|&id| {
+                    let s = site.src.pages.get_mut(id);
+                    let html = s.html.take_if(|h| h.is_ok())?.ok()?;
+                    Some(OutFile { path: format!("{}index.html", s.page.url), bytes: html.into_bytes() })
+                })
+                .collect();
+            sums.extend(files.iter().map(FileSum::of));
+            staging.write(&files)?;
+            took[0] += rendered - start;
+            took[1] += checked - rendered;
+            took[2] += indexed.elapsed();
+        }
+        report("render", took[0]);
+        report("check", took[1]);
+        report("write pages", took[2]);
+        checks.extend(check::site_wide(&site));
+        site.checks = checks;
+        stage("render other pages", || {
+            render::render_not_found(&mut site);
+            render::refresh_generated(&mut site, None);
+        });
+        let session = Session { site, dirty: BTreeSet::new(), stale: false };
+        let warnings = session.problems()?;
+        let site = &session.site;
+        #[allow(unused_mut)]
+        let mut rest = render::other_files(site);
+        #[cfg(feature = "search")]
+        if let Some(indexer) = indexer {
+            rest.extend(indexer.finish().map_err(usage)?);
+        }
+        sums.extend(rest.iter().map(FileSum::of));
+        let last = render::last_files(site, &sums);
+        let editions = stage("editions", || crate::editions::build_all(site.config(), opts))?;
+        stage("write", || {
+            staging.write(&rest)?;
+            staging.write(&last)?;
+            staging.write(&editions)?;
+            staging.commit()
+        })?;
+        let pages = site.pages();
+        let readability = pages.states().iter().filter_map(|s| Some((s.page.src.path().to_path_buf(), s.readability?))).collect();
+        Ok(Report { pages: pages.len(), files: sums.len() + last.len() + editions.len(), warnings, out_dir, readability })
     }
 
     /// The configuration (with the base URL given in the options).

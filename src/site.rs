@@ -75,6 +75,24 @@ pub struct OutFile {
     pub bytes: Vec<u8>,
 }
 
+/// What the worker's table and `_headers` need of an output file once it is
+/// written: its path, a hash of its bytes and its size.
+#[derive(Debug, Clone)]
+pub(crate) struct FileSum {
+    /// Path under the output folder.
+    pub path: String,
+    /// xxh3 of the bytes.
+    pub hash: u64,
+    /// Size in bytes.
+    pub len: u64,
+}
+
+impl FileSum {
+    pub(crate) fn of(f: &OutFile) -> FileSum {
+        FileSum { path: f.path.clone(), hash: xxhash_rust::xxh3::xxh3_64(&f.bytes), len: f.bytes.len() as u64 }
+    }
+}
+
 /// A site rendered in memory.
 #[derive(Debug)]
 pub struct Built {
@@ -339,15 +357,13 @@ pub fn check_with_links(opts: &BuildOptions, links: &crate::check::links::Option
 }
 
 /// `build`: renders the site and swaps it into the output folder atomically.
+/// The pages are written as they are rendered (see `Session::build`), so the
+/// whole site's HTML is never in memory at once.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
-    let mut built = render_site(opts)?;
-    let out_dir = out_dir(&built.config, opts);
-    built.files.extend(crate::timing::stage("editions", || crate::editions::build_all(&built.config, opts))?);
-    crate::timing::stage("write", || crate::write::write_atomically(&out_dir, &built.files))?;
-    Ok(Report { pages: built.pages, files: built.files.len(), warnings: built.warnings, out_dir, readability: built.readability })
+    Session::build(opts)
 }
 
-fn out_dir(config: &SiteConfig, opts: &BuildOptions) -> PathBuf {
+pub(crate) fn out_dir(config: &SiteConfig, opts: &BuildOptions) -> PathBuf {
     let out = opts.out.clone().unwrap_or_else(|| config.output.clone());
     if out.is_absolute() { out } else { config.root.join(out) }
 }

@@ -126,7 +126,17 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
         }
     }
     // Which rules no page uses is a question about the whole site.
-    if let Some(rules) = input.rules.filter(|_| input.only.is_none()) {
+    if input.only.is_none() {
+        out.extend(site_wide(input));
+    }
+    out
+}
+
+/// The checks of the whole site rather than of pages: rules no page uses, and
+/// doubts in the rules' sources.
+pub fn site_wide(input: &Input<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(rules) = input.rules {
         let used: HashSet<String> = input.pages.states().iter().flat_map(|s| s.body.calls.iter().filter_map(|c| Call::parse(c).timescale_id().map(str::to_owned))).collect();
         let src = rules.text();
         let index = crate::yaml::KeyIndex::new(src.text());

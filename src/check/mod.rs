@@ -69,6 +69,25 @@ pub(crate) fn run(site: &Site, only: Option<&BTreeSet<PageId>>) -> Vec<Diagnosti
     if site.tools.templates.is_none() {
         return Vec::new();
     }
+    with_input(site, only, |input| {
+        let mut out = a11y::check(input);
+        out.extend(plain::check(input));
+        out.extend(easy_read::check(input));
+        out.extend(hygiene::check(input));
+        out
+    })
+}
+
+/// The checks of the whole site rather than of its pages (what [`run`] with
+/// `only` leaves out): for a build that checks its pages a few at a time.
+pub(crate) fn site_wide(site: &Site) -> Vec<Diagnostic> {
+    if site.tools.templates.is_none() {
+        return Vec::new();
+    }
+    with_input(site, None, hygiene::site_wide)
+}
+
+fn with_input(site: &Site, only: Option<&BTreeSet<PageId>>, f: impl FnOnce(&Input<'_>) -> Vec<Diagnostic>) -> Vec<Diagnostic> {
     let words = site.src.words.get().map(|w| &**w);
     let default_words = plain::WordsToAvoid::default();
     let default_glossary = Glossary::default();
@@ -81,11 +100,7 @@ pub(crate) fn run(site: &Site, only: Option<&BTreeSet<PageId>>) -> Vec<Diagnosti
         words: words.unwrap_or(&default_words),
         today: site.src.opts.today,
     };
-    let mut out = a11y::check(&input);
-    out.extend(plain::check(&input));
-    out.extend(easy_read::check(&input));
-    out.extend(hygiene::check(&input));
-    out
+    f(&input)
 }
 
 /// Every `#fragment` of a link on the pages `from` must exist on its target page.

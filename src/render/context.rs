@@ -10,7 +10,7 @@ use crate::config::SiteConfig;
 use crate::load::{Page, PageKind};
 use crate::markdown::{self, Rendered};
 use crate::parse::call::{Call, Function};
-use crate::site::{OutFile, PageId, Pages, Sequences, listing_key};
+use crate::site::{PageId, Pages, Sequences, listing_key};
 
 /// The Content-Security-Policy every page is served with.
 /// Workers (the offline worker, search's) and the manifest may come from
@@ -592,7 +592,7 @@ pub(crate) fn hashed_path(path: &str) -> bool {
 /// `fragment/`, `index/` and `filter/` chunks and its `.pf_meta` file; every other top-level file or
 /// folder of the output gets the short rule by its own name, and Pagefind's
 /// unhashed files one by one.
-pub(crate) fn headers(base_path: &str, files: &[OutFile]) -> String {
+pub(crate) fn headers<'a>(base_path: &str, paths: impl Iterator<Item = &'a str>) -> String {
     use std::collections::BTreeSet;
     let base = if base_path.ends_with('/') { base_path.to_owned() } else { format!("{base_path}/") };
     let mut out = format!(
@@ -600,20 +600,20 @@ pub(crate) fn headers(base_path: &str, files: &[OutFile]) -> String {
     );
     let mut hashed = BTreeSet::new();
     let mut short = BTreeSet::new();
-    for f in files {
-        if let Some(dir) = HASHED_DIRS.iter().find(|d| f.path.starts_with(*d)) {
+    for path in paths {
+        if let Some(dir) = HASHED_DIRS.iter().find(|d| path.starts_with(*d)) {
             hashed.insert(format!("{base}{dir}*"));
-        } else if hashed_path(&f.path) {
+        } else if hashed_path(path) {
             // Pagefind names its metadata file by a hash of the index.
-            hashed.insert(format!("{base}{}", f.path));
-        } else if f.path.starts_with("pagefind/") {
-            short.insert(format!("{base}{}", f.path));
-        } else if f.path == "index.html" {
+            hashed.insert(format!("{base}{path}"));
+        } else if path.starts_with("pagefind/") {
+            short.insert(format!("{base}{path}"));
+        } else if path == "index.html" {
             short.insert(base.clone());
-        } else if let Some((dir, _)) = f.path.split_once('/') {
+        } else if let Some((dir, _)) = path.split_once('/') {
             short.insert(format!("{base}{dir}/*"));
         } else {
-            short.insert(format!("{base}{}", f.path));
+            short.insert(format!("{base}{path}"));
         }
     }
     for (paths, rule) in [(hashed, CACHE_HASHED), (short, CACHE_PAGES)] {

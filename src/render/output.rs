@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::context::{self, PageContextRoot, SiteContext};
 use super::generated;
 use crate::diag::Diagnostic;
-use crate::site::{OutFile, PageId, Site};
+use crate::site::{FileSum, OutFile, PageId, Site};
 use crate::Failure;
 
 /// What render makes besides each page's own HTML.
@@ -124,13 +124,25 @@ pub(crate) fn refresh_generated(site: &mut Site, sections: Option<&BTreeSet<Page
 
 /// Every output file (unsorted). Call only when the site has no errors.
 pub(crate) fn files(site: &Site) -> Result<Vec<OutFile>, Failure> {
-    let (src, tools) = (&site.src, &site.tools);
-    let mut files = Vec::with_capacity(src.pages.len() + tools.static_files.len() + src.assets.len() + 4);
-    for s in src.pages.states() {
-        if let Some(html) = s.output() {
-            files.push(OutFile { path: format!("{}index.html", s.page.url), bytes: html.as_bytes().to_vec() });
-        }
+    let mut files: Vec<OutFile> = site.pages().states().iter().filter_map(|s| Some(OutFile { path: format!("{}index.html", s.page.url), bytes: s.output()?.as_bytes().to_vec() })).collect();
+    files.extend(other_files(site));
+    // A past edition (see crate::editions) has no search index of its own.
+    #[cfg(feature = "search")]
+    if site.src.opts.current_site.is_none() {
+        files.extend(search_files(site)?.iter().cloned());
     }
+    let sums: Vec<FileSum> = files.iter().map(FileSum::of).collect();
+    files.extend(last_files(site, &sums));
+    Ok(files)
+}
+
+/// Every output file but the pages' own HTML, the search index and
+/// [`last_files`]: the 404 page, the theme's static files, content files
+/// copied as they are, the calculators' rules, the generated pages and the
+/// sitemap.
+pub(crate) fn other_files(site: &Site) -> Vec<OutFile> {
+    let (src, tools) = (&site.src, &site.tools);
+    let mut files = Vec::with_capacity(tools.static_files.len() + src.assets.len() + site.out.generated.len() + 4);
     if let Some(Ok(html)) = &site.out.not_found {
         files.push(OutFile { path: "404.html".into(), bytes: html.clone().into_bytes() });
     }
@@ -149,18 +161,21 @@ pub(crate) fn files(site: &Site) -> Result<Vec<OutFile>, Failure> {
         }
     }
     files.push(OutFile { path: "sitemap.xml".into(), bytes: context::sitemap(&src.config, &src.pages).into_bytes() });
-    // A past edition (see crate::editions) has no search index of its own.
-    #[cfg(feature = "search")]
-    if src.opts.current_site.is_none() {
-        files.extend(search_files(site)?.iter().cloned());
-    }
-    // The worker's table lists every file above, with a hash of its bytes.
+    files
+}
+
+/// The files made from the list of every other file (`sums`): the offline
+/// manifest and worker, whose table lists every file with a hash of its
+/// bytes, then `_headers`, whose caching rules name the folders of them all.
+pub(crate) fn last_files(site: &Site, sums: &[FileSum]) -> Vec<OutFile> {
+    let (src, tools) = (&site.src, &site.tools);
+    let mut files = Vec::new();
     if crate::offline::enabled(&src.config, &src.opts) {
         let worker = src.theme.files.get(crate::offline::WORKER_SOURCE).map_or(&[][..], |f| &f.bytes[..]);
         let input = crate::offline::Input {
             config: &src.config,
             pages: &src.pages,
-            out: &files,
+            out: sums,
             statics: &tools.static_files,
             assets: &tools.asset_map,
             rules_json: tools.rules_json.as_ref().map(|(p, _)| p.as_str()),
@@ -170,10 +185,9 @@ pub(crate) fn files(site: &Site) -> Result<Vec<OutFile>, Failure> {
     } else if crate::offline::removing(&src.config, &src.opts) {
         files.push(OutFile { path: crate::offline::WORKER_PATH.into(), bytes: crate::offline::REMOVER.as_bytes().to_vec() });
     }
-    // Last, as its caching rules name the folders of every other file.
-    let headers = context::headers(&src.config.base_path, &files);
+    let headers = context::headers(&src.config.base_path, sums.iter().map(|f| f.path.as_str()).chain(files.iter().map(|f| f.path.as_str())));
     files.push(OutFile { path: "_headers".into(), bytes: headers.into_bytes() });
-    Ok(files)
+    files
 }
 
 /// The current contents of some output paths (pages, the 404 page, generated pages, assets).

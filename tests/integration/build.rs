@@ -227,3 +227,64 @@ fn hashed_files_are_cached_for_a_year_and_pages_revalidate() {
     assert_eq!(rules[0].0, "/*");
     assert!(rules[0].1.iter().any(|h| h.starts_with("Content-Security-Policy: default-src 'none'")));
 }
+
+/// The shipped site in a temporary folder (no git history, so its dates come
+/// from the change notes, and no past editions, which are built from it).
+fn shipped_copy() -> tempfile::TempDir {
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    crate::copy_dir(&here.join("content"), &dir.path().join("content"));
+    let toml = std::fs::read_to_string(here.join("site.toml")).unwrap();
+    let start = toml.find("[[editions]]").expect("the shipped site has past editions");
+    let end = start + toml[start..].find("\n\n").unwrap();
+    std::fs::write(dir.path().join("site.toml"), format!("{}{}", &toml[..start], &toml[end..])).unwrap();
+    dir
+}
+
+#[test]
+fn the_written_output_is_the_site_rendered_in_memory_byte_for_byte() {
+    // `build` writes pages as they are rendered; `check` and `serve` hold the
+    // whole site. Both must make the same files.
+    let dir = shipped_copy();
+    let opts = waymark::BuildOptions {
+        root: dir.path().to_path_buf(),
+        out: Some(dir.path().join("out")),
+        base_url: None,
+        drafts: false,
+        today: None,
+        as_at: None,
+        current_site: None,
+        preview: false,
+    };
+    let built = waymark::render_site(&opts).expect("renders");
+    let report = waymark::build(&opts).expect("builds");
+    let written = tree(&dir.path().join("out"));
+    let in_memory: Vec<(String, Vec<u8>)> = built.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+    assert_eq!(report.files, written.len());
+    assert_eq!(written.iter().map(|(p, _)| p).collect::<Vec<_>>(), in_memory.iter().map(|(p, _)| p).collect::<Vec<_>>());
+    for ((path, a), (_, b)) in written.iter().zip(&in_memory) {
+        assert!(a == b, "{path} differs");
+    }
+}
+
+#[test]
+fn an_error_on_a_late_page_of_a_large_site_replaces_nothing() {
+    // More pages than `build` renders and writes at a time, so the broken
+    // page comes after pages already written to the new folder.
+    let t = SiteTest::from_fixture("basic");
+    for i in 0..300 {
+        t.write(&format!("content/procedures/many-{i:03}.md"), &format!("---\ntitle: Page {i}\naudience: [practitioners]\n---\n\nText of page {i}.\n"));
+    }
+    let out = t.run(&["build"]);
+    assert!(out.status.success(), "{}", crate::stderr(&t, &out));
+    let before = tree(&t.root().join("public"));
+    assert!(before.len() > 300);
+    // The last page in path order renders with a broken link.
+    t.write("content/procedures/many-299.md", "---\ntitle: Page 299\naudience: [practitioners]\n---\n\nSee [the missing page](nowhere.md).\n");
+    let out = t.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", crate::stderr(&t, &out));
+    assert!(crate::stderr(&t, &out).contains("many-299.md:6:5: error[broken-link]"), "{}", crate::stderr(&t, &out));
+    assert_eq!(tree(&t.root().join("public")), before);
+    let leftovers: Vec<_> = std::fs::read_dir(t.root()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains("waymark-")).collect();
+    assert!(leftovers.is_empty());
+}
