@@ -119,7 +119,7 @@ impl Indexer {
         let index = &mut self.index;
         self.runtime.block_on(async move {
             let start = std::time::Instant::now();
-            let files = index.get_files().await.map_err(|e| format!("search index: {e}"))?;
+            let files = index.take_files().await.map_err(|e| format!("search index: {e}"))?;
             crate::timing::since("search: index built and compressed", start);
             // The wasm modules the entry file names (one per language indexed).
             let entry = files.iter().find(|f| f.filename.as_os_str() == "pagefind-entry.json").ok_or("search index: Pagefind wrote no entry file")?;

@@ -123,6 +123,29 @@ impl Session {
         };
         let ids: Vec<PageId> = site.pages().ids().collect();
         let (mut checks, mut sums) = (Vec::new(), Vec::with_capacity(ids.len() + 256));
+        // The pages made from other pages' bodies (print pages, lists, the
+        // feed), the 404 page and the files copied as they are, first: written
+        // and their bytes dropped before the search index grows. The paths
+        // stay, for the check that no two files share one, and so do errors.
+        stage("render other pages", || {
+            render::render_not_found(&mut site);
+            render::refresh_generated(&mut site, None);
+        });
+        // A problem in the pages (two files for one path, say) can make
+        // writing fail; it is reported as that problem, so a failed write
+        // waits until the problems are known.
+        let mut write_failed = None;
+        let other = render::other_files(&site);
+        sums.extend(other.iter().map(FileSum::of));
+        if let Err(e) = staging.write(&other) {
+            write_failed = Some(e);
+        }
+        drop(other);
+        for made in site.out.generated.values_mut() {
+            if let Ok(bytes) = made {
+                *bytes = Vec::new();
+            }
+        }
         let mut took = [Duration::ZERO; 3];
         for chunk in ids.chunks(CHUNK) {
             let start = Instant::now();
@@ -152,7 +175,11 @@ impl Session {
                 })
                 .collect();
             sums.extend(files.iter().map(FileSum::of));
-            staging.write(&files)?;
+            if write_failed.is_none()
+                && let Err(e) = staging.write(&files)
+            {
+                write_failed = Some(e);
+            }
             took[0] += rendered - start;
             took[1] += checked - rendered;
             took[2] += indexed.elapsed();
@@ -162,24 +189,27 @@ impl Session {
         report("write pages", took[2]);
         checks.extend(check::site_wide(&site));
         site.checks = checks;
-        stage("render other pages", || {
-            render::render_not_found(&mut site);
-            render::refresh_generated(&mut site, None);
-        });
-        let session = Session { site, dirty: BTreeSet::new(), stale: false };
+        let mut session = Session { site, dirty: BTreeSet::new(), stale: false };
         let warnings = session.problems()?;
-        let site = &session.site;
-        #[allow(unused_mut)]
-        let mut rest = render::other_files(site);
+        if let Some(e) = write_failed {
+            return Err(e.into());
+        }
+        // What is left to make needs only the pages' front matter: free their
+        // bodies before the search index is built, the build's peak of memory.
+        let site = &mut session.site;
+        for id in ids {
+            site.src.pages.get_mut(id).body = crate::markdown::Rendered::default();
+        }
         #[cfg(feature = "search")]
         if let Some(indexer) = indexer {
-            rest.extend(indexer.finish().map_err(usage)?);
+            let index = indexer.finish().map_err(usage)?;
+            sums.extend(index.iter().map(FileSum::of));
+            staging.write(&index)?;
         }
-        sums.extend(rest.iter().map(FileSum::of));
+        let site = &session.site;
         let last = render::last_files(site, &sums);
         let editions = stage("editions", || crate::editions::build_all(site.config(), opts))?;
         stage("write", || {
-            staging.write(&rest)?;
             staging.write(&last)?;
             staging.write(&editions)?;
             staging.commit()

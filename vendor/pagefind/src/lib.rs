@@ -147,6 +147,18 @@ impl SearchState {
     }
 
     pub async fn build_indexes(&mut self) -> Result<()> {
+        self.build_indexes_from(false).await
+    }
+
+    /// waymark patch: `build_indexes` that moves the pages read so far into
+    /// the index instead of copying them (the copy doubled the memory of a
+    /// large site's index at its peak). Afterwards no pages are held, so
+    /// only for an index built once.
+    pub async fn build_indexes_taking_pages(&mut self) -> Result<()> {
+        self.build_indexes_from(true).await
+    }
+
+    async fn build_indexes_from(&mut self, take: bool) -> Result<()> {
         let log = &self.options.logger;
 
         let used_custom_body = self.fossicked_pages.iter().any(|page| page.has_custom_body);
@@ -180,20 +192,27 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        let pages_with_data = self.fossicked_pages.iter().filter(|d| {
+        let has_data = |d: &fossick::FossickedData| {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
             !d.word_data.is_empty()
-        });
+        };
+        // waymark patch: moved rather than copied when `take`.
+        let pages_with_data: Vec<fossick::FossickedData> = if take {
+            std::mem::take(&mut self.fossicked_pages).into_iter().filter(|d| has_data(d)).collect()
+        } else {
+            self.fossicked_pages.iter().filter(|d| has_data(d)).cloned().collect()
+        };
+        let log = &self.options.logger;
 
         let mut language_map: HashMap<String, Vec<fossick::FossickedData>> = HashMap::new();
         for page in pages_with_data {
             let language = page.language.clone();
             if let Some(lang_pages) = language_map.get_mut(&language) {
-                lang_pages.push(page.clone());
+                lang_pages.push(page);
             } else {
-                language_map.insert(language, vec![page.clone()]);
+                language_map.insert(language, vec![page]);
             }
         }
 

@@ -39,7 +39,9 @@ pub struct FossickedWord {
     pub position: u32,
     pub weight: u8,
     /// The original word before diacritic normalization, if it differs from the normalized form.
-    pub original_word: Option<String>,
+    /// waymark patch: a boxed str, not a String: 24 bytes a word position rather than 32,
+    /// a sixth of the memory a large site's pages take while they wait to be indexed.
+    pub original_word: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -552,7 +554,7 @@ impl Fossicker {
                 let entry = FossickedWord {
                     position: total_word_index.try_into().unwrap(),
                     weight,
-                    original_word: indexable.original,
+                    original_word: indexable.original.map(String::into_boxed_str),
                 };
                 if let Some(repeat) = map.get_mut(&indexable.stemmed) {
                     repeat.push(entry);
@@ -570,7 +572,7 @@ impl Fossicker {
                     let entry = FossickedWord {
                         position: position.try_into().unwrap(),
                         weight: partial_weight,
-                        original_word: indexable.original,
+                        original_word: indexable.original.map(String::into_boxed_str),
                     };
                     let positions = map.entry(indexable.stemmed).or_default();
                     // The word before may already index this pair
@@ -908,7 +910,7 @@ mod tests {
                     vec![FossickedWord {
                         position: 2,
                         weight: 24,
-                        original_word: Some("*beföre".to_string()),
+                        original_word: Some("*beföre".into()),
                     }]
                 ),
                 (
@@ -916,7 +918,7 @@ mod tests {
                     vec![FossickedWord {
                         position: 2,
                         weight: 24,
-                        original_word: Some("beföre".to_string()),
+                        original_word: Some("beföre".into()),
                     }]
                 ),
                 (

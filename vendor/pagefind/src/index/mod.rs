@@ -52,6 +52,9 @@ struct PageProcessingResult {
     encoded_page: IntermediaryPageData,
 }
 
+/// waymark patch: pages processed and merged at a time in `build_indexes`.
+const MERGE_BATCH: usize = 1024;
+
 pub async fn build_indexes(
     mut pages: Vec<FossickedData>,
     language: String,
@@ -147,9 +150,10 @@ pub async fn build_indexes(
     let language_ref = language.clone();
 
     // Process pages in parallel - each page builds its own word map
-    let page_results: Vec<PageProcessingResult> = pages
-        .into_par_iter()
-        .map(|page| {
+    // waymark patch: the pages are processed and merged a batch at a time
+    // (in the same order, so the index is the same): all the pages' own word
+    // maps at once were the peak of a large site's build.
+    let process = |page: FossickedData| {
             let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
 
             // Meta field IDs were assigned per-page,
@@ -172,7 +176,7 @@ pub async fn build_indexes(
                     } else {
                         // Original form differs (has diacritics) - stored instead in additional_variants
                         variant_positions
-                            .entry(fossicked.original_word.clone().unwrap())
+                            .entry(fossicked.original_word.clone().unwrap().into_string())
                             .or_default()
                             .push(fossicked);
                     }
@@ -319,8 +323,13 @@ pub async fn build_indexes(
                 filter_entries,
                 encoded_page,
             }
-        })
-        .collect();
+        };
+
+    let mut pages = pages;
+    while !pages.is_empty() {
+    let rest = pages.split_off(pages.len().min(MERGE_BATCH));
+    let batch = std::mem::replace(&mut pages, rest);
+    let page_results: Vec<PageProcessingResult> = batch.into_par_iter().map(process).collect();
 
     // Merge results sequentially
     for result in page_results {
@@ -380,6 +389,7 @@ pub async fn build_indexes(
             }
         }
         fragment_hashes.insert(short_hash.to_string(), encoded_page);
+    }
     }
 
     // Sort pages within each word by page_number to maintain correct order after parallel processing

@@ -260,6 +260,14 @@ impl PagefindIndex {
         state.build_indexes().await?;
         Ok(state.get_files().await)
     }
+
+    /// waymark patch: `get_files` for an index built once: the pages read
+    /// are moved into the index rather than copied, and are not kept.
+    pub async fn take_files(&mut self) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes_taking_pages().await?;
+        Ok(state.get_files().await)
+    }
 }
 
 #[cfg(test)]
