@@ -141,10 +141,8 @@ impl Session {
             write_failed = Some(e);
         }
         drop(other);
-        for made in site.out.generated.values_mut() {
-            if let Ok(bytes) = made {
-                *bytes = Vec::new();
-            }
+        for bytes in site.out.generated.values_mut().flatten() {
+            *bytes = Vec::new();
         }
         let mut took = [Duration::ZERO; 3];
         for chunk in ids.chunks(CHUNK) {
