@@ -187,6 +187,7 @@ def main() -> None:
         outroot.mkdir(parents=True, exist_ok=True)
         runs = {}
         for tool in a.tools:
+            w: dict = {}
             for _ in range(a.warmup):
                 w = run_once(tool, corpus, outroot, a.waymark, a.timeout)
                 print(f"  N={n:<6} warm-up       {tool:<8} {w['wall']:7.3f} s {w['rss_mb']:8.1f} MB", file=sys.stderr, flush=True)
@@ -195,7 +196,7 @@ def main() -> None:
                 # Reported as a lower bound ("> T s"), never as a time.
                 results.setdefault((tool, n), []).append(w)
                 runs[tool] = 0
-            elif a.warmup and w["wall"] >= a.slow_after:
+            elif w and w["wall"] >= a.slow_after:
                 # A tool that takes minutes per build: its warm-up counts as a timed
                 # run (caches hardly matter at that scale) and it gets at most
                 # slow_runs runs in all (shown in the table's runs column).
@@ -256,7 +257,14 @@ def main() -> None:
         f"Peak RSS is the largest of the runs; the ratios use medians.",
         f"Machine: {os.cpu_count()} CPUs, {platform.platform()}; load average {load_before[0]:.2f} before, "
         f"{load_after[0]:.2f} after; {time.time() - started:.0f} s in all.",
-        f"Versions: {version([a.waymark, '--version'])}; {version(['hugo', 'version'])}; {version(['mdbook', '--version'])}.",
+        "Versions: " + "; ".join(
+            version(cmd) for tool, cmd in [
+                ("waymark", [str(a.waymark), "--version"]),
+                ("hugo", ["hugo", "version"]),
+                ("hugo+pagefind", [os.environ.get("PAGEFIND", "pagefind"), "--version"]),
+                ("mdbook", ["mdbook", "--version"]),
+            ] if tool in a.tools or (tool == "hugo" and "hugo+pagefind" in a.tools)
+        ) + ".",
     ]
     table = "\n".join(lines + notes + notes_extra) + "\n"
     print(table)
