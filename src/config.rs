@@ -18,8 +18,10 @@ pub const FILE_NAME: &str = "site.toml";
 struct RawConfig {
     title: String,
     base_url: String,
-    #[serde(default = "default_language")]
-    language: String,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    languages: Vec<RawLanguage>,
     #[serde(default = "default_theme")]
     theme: String,
     #[serde(default = "default_content")]
@@ -48,6 +50,29 @@ struct RawConfig {
     as_at: Option<String>,
     #[serde(default)]
     editions: Vec<RawEdition>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    code: String,
+    name: String,
+    #[serde(default)]
+    dir: Option<String>,
+}
+
+/// One of the site's languages (`[[languages]]`; without any, the one
+/// language `language` names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// BCP 47 tag (`en-GB`, `pl`, `ar`), as in file names and `<html lang>`.
+    pub code: String,
+    /// The language's name in itself (`Polski`, `العربية`), for the switcher.
+    pub name: String,
+    /// Which way it is written (from the code unless `dir` is given).
+    pub dir: crate::lang::Dir,
+    /// Where its pages are published: `` for the default, `pl/` for the others.
+    pub prefix: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -155,9 +180,7 @@ struct RawStage {
     label: String,
 }
 
-fn default_language() -> String {
-    "en-GB".into()
-}
+const DEFAULT_LANGUAGE: &str = "en-GB";
 fn default_theme() -> String {
     "default".into()
 }
@@ -217,8 +240,11 @@ pub struct SiteConfig {
     pub base_url: String,
     /// The path part of the base URL, always starting and ending in `/` (`/cp/`).
     pub base_path: String,
-    /// BCP 47 language tag for `<html lang>`.
+    /// The default language's BCP 47 tag (the first of `languages`).
     pub language: String,
+    /// Every language, the default first. Pages are referred to by their
+    /// language's place in this list.
+    pub languages: Vec<Language>,
     /// Theme name (folder under `themes/`; `default` is built in).
     pub theme: String,
     /// Content folder, relative to the root.
@@ -312,6 +338,7 @@ impl SiteConfig {
                     .at(&src, find_value(text, &pattern).unwrap_or_else(|| at_key("allow_active_files"))),
             );
         }
+        let languages = languages(&raw.languages, raw.language.as_deref(), text, &src, &mut diags);
         let as_at = raw.as_at.as_deref().and_then(|d| {
             let day = timescales::date::parse_iso(d.trim());
             if day.is_none() {
@@ -362,7 +389,8 @@ impl SiteConfig {
             title: raw.title,
             base_url,
             base_path,
-            language: raw.language,
+            language: languages[0].code.clone(),
+            languages,
             theme: raw.theme,
             content: raw.content,
             output: raw.output,
@@ -412,6 +440,56 @@ impl SiteConfig {
     pub fn stage(&self, id: &str) -> Option<&Stage> {
         self.stages.iter().find(|s| s.id == id)
     }
+}
+
+/// `[[languages]]` checked (or the one `language`): known codes, each once,
+/// a name, a direction; the default first.
+fn languages(raw: &[RawLanguage], language: Option<&str>, text: &str, src: &SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Language> {
+    use crate::lang::{self, Dir};
+    let at_value = |v: &str, or: usize| find_value(text, v).unwrap_or(or);
+    if raw.is_empty() {
+        let code = language.unwrap_or(DEFAULT_LANGUAGE).to_owned();
+        if let Err(why) = lang::check_code(&code) {
+            diags.push(Diagnostic::error(Code::Config, format!("`language`: {why}")).at(src, at_value(&code, 0)).with_help("for example language = \"en-GB\""));
+        }
+        let dir = lang::direction(&code);
+        return vec![Language { name: String::new(), dir, prefix: String::new(), code }];
+    }
+    let table = text.find("[[languages]]").unwrap_or(0);
+    if let Some(l) = language
+        && !raw[0].code.eq_ignore_ascii_case(l)
+    {
+        diags.push(
+            Diagnostic::error(Code::Config, format!("`language` is `{l}`, but the first of `[[languages]]` (the default) is `{}`", raw[0].code))
+                .at(src, at_value(l, 0))
+                .with_help("remove `language`: with `[[languages]]`, the first one is the site's language"),
+        );
+    }
+    let mut out: Vec<Language> = Vec::new();
+    for (i, l) in raw.iter().enumerate() {
+        let at = at_value(&l.code, table);
+        if let Err(why) = lang::check_code(&l.code) {
+            diags.push(Diagnostic::error(Code::Config, format!("`[[languages]]`: {why}")).at(src, at).with_help("use a BCP 47 code, for example `pl` (Polish), `ar` (Arabic), `ur` (Urdu), `gd` (Scottish Gaelic)"));
+        }
+        if out.iter().any(|o| o.code.eq_ignore_ascii_case(&l.code)) {
+            diags.push(Diagnostic::error(Code::Config, format!("the language `{}` is listed twice", l.code)).at(src, at));
+        }
+        if l.name.trim().is_empty() {
+            diags.push(Diagnostic::error(Code::Config, format!("the language `{}` has an empty `name`", l.code)).at(src, at).with_help("write the language's name in the language itself, for example `Polski`"));
+        }
+        let dir = match l.dir.as_deref() {
+            None => lang::direction(&l.code),
+            Some("ltr") => Dir::Ltr,
+            Some("rtl") => Dir::Rtl,
+            Some(other) => {
+                diags.push(Diagnostic::error(Code::Config, format!("the language `{}` has `dir = \"{other}\"`", l.code)).at(src, at_value(other, at)).with_help("`dir` is `ltr` or `rtl` (or leave it out: it follows from the code)"));
+                lang::direction(&l.code)
+            }
+        };
+        let prefix = if i == 0 { String::new() } else { format!("{}/", lang::url_prefix(&l.code)) };
+        out.push(Language { code: l.code.clone(), name: l.name.trim().to_owned(), dir, prefix });
+    }
+    out
 }
 
 fn is_id(s: &str) -> bool {

@@ -76,6 +76,10 @@ macro_rules! codes {
 codes! {
     /// The front matter of a page: missing, unclosed, bad YAML, an unknown key or value.
     FrontMatter = "front-matter",
+    /// A file name whose language code is not one of site.toml's `[[languages]]` (or names the default language).
+    Language = "language",
+    /// A translation's front matter (`translation:` missing or not `reviewed`/`unreviewed`, `translated_from:` missing or bad), or a translation without the page it translates.
+    Translation = "translation",
     /// site.toml: bad TOML, an unknown key, a bad value, a page it names that does not exist.
     Config = "config",
     /// The rules file: bad YAML, an unknown field, a rule or calendar that does not hold together.
@@ -88,6 +92,8 @@ codes! {
     Resources = "resources",
     /// A theme template that does not parse or fails while rendering.
     Template = "template",
+    /// A theme string missing from a language's strings file (`i18n/<code>.yaml`), a strings file that does not parse, or a text of site.toml with no translation.
+    Strings = "strings",
     /// A page-function call (`{{ … }}`) that is unknown, malformed or fails.
     Function = "function",
     /// A link to a page or file that does not exist (or is a draft).
@@ -162,6 +168,10 @@ codes! {
     UnusedRule = "unused-rule",
     /// A rule's `source` that carries a doubt ("not confirmed", "about para"): the doubt belongs in its `note`.
     SourceDoubt = "source-doubt",
+    /// A translation older than its source: the source page changed after the translation's `translated_from` (a warning).
+    TranslationStale = "translation-stale",
+    /// A translation whose headings or links do not match its source page's (a warning).
+    TranslationStructure = "translation-structure",
 }
 
 impl fmt::Display for Code {

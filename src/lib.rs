@@ -86,6 +86,8 @@ pub(crate) mod history;
 pub(crate) mod file_policy;
 pub(crate) mod html;
 pub(crate) mod html_policy;
+pub(crate) mod i18n;
+pub(crate) mod lang;
 pub(crate) mod markdown;
 pub(crate) mod offline;
 pub(crate) mod pictures;

@@ -56,8 +56,8 @@ pub(crate) struct Tools {
 }
 
 /// Compiles the theme's templates; their problems, if any, instead.
-pub(crate) fn templates(theme: &Theme, asset_map: &BTreeMap<String, String>, base_path: &str) -> (Option<Arc<Templates>>, Vec<Diagnostic>) {
-    match Templates::new(theme, asset_map.clone(), base_path) {
+pub(crate) fn templates(theme: &Theme, asset_map: &BTreeMap<String, String>, base_path: &str, strings: &Arc<crate::i18n::Strings>) -> (Option<Arc<Templates>>, Vec<Diagnostic>) {
+    match Templates::new(theme, asset_map.clone(), base_path, strings.clone()) {
         Ok(t) => (Some(Arc::new(t)), Vec::new()),
         Err(d) => (None, d),
     }
@@ -72,7 +72,7 @@ fn asset_url(base_path: &str, assets: &BTreeMap<String, String>, name: &str) -> 
 pub(crate) fn parse(mut src: Sources) -> Site {
     let config = &src.config;
     let (static_files, asset_map) = src.theme.static_files();
-    let (templates, template_diags) = templates(&src.theme, &asset_map, &config.base_path);
+    let (templates, template_diags) = templates(&src.theme, &asset_map, &config.base_path, &src.strings);
     // The browser calculators read the rules as JSON, published under a
     // content-hashed name like the theme's static files.
     let rules = src.rules.get().cloned();

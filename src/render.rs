@@ -97,6 +97,14 @@ fn author_error(msg: String) -> minijinja::Error {
     minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, msg)
 }
 
+/// The language a template is rendered in: `lang_index` (partials) or
+/// `site.lang_index` (pages); the default language otherwise.
+fn lang_index(state: &minijinja::State) -> usize {
+    let top = state.lookup("lang_index").filter(|v| !v.is_undefined() && !v.is_none());
+    let v = top.or_else(|| state.lookup("site").and_then(|s| s.get_attr("lang_index").ok()));
+    v.and_then(|v| usize::try_from(v).ok()).unwrap_or(0)
+}
+
 /// The audience view a call is evaluated for (see [`PageFunctions::in_view`]).
 fn view_of(state: &minijinja::State) -> Option<crate::resources::View> {
     let v = state.lookup("view").filter(|v| !v.is_none() && !v.is_undefined())?;
@@ -197,7 +205,7 @@ impl PageFunctions {
         })?;
         if let Some(p) = value.downcast_object_ref::<Partial>() {
             let templates = self.templates.as_deref().unwrap_or_else(|| Templates::builtin());
-            let html = templates.render(&format!("partials/{}", p.name), &p.ctx).map_err(CallError::Template)?;
+            let html = templates.render_in(&format!("partials/{}", p.name), &p.ctx, page.lang).map_err(CallError::Template)?;
             Ok(Fragment { html, block: true })
         } else if value.is_safe() {
             Ok(Fragment { html: value.to_string(), block: true })
@@ -261,7 +269,7 @@ impl std::fmt::Debug for Templates {
 
 impl Templates {
     /// Parses every template; syntax errors are diagnostics naming the file and line.
-    pub fn new(theme: &Theme, assets: BTreeMap<String, String>, base_path: &str) -> Result<Templates, Vec<Diagnostic>> {
+    pub fn new(theme: &Theme, assets: BTreeMap<String, String>, base_path: &str, strings: Arc<crate::i18n::Strings>) -> Result<Templates, Vec<Diagnostic>> {
         let mut env = Environment::new();
         env.set_debug(true);
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
@@ -305,7 +313,30 @@ impl Templates {
                 ))),
             }
         });
-        for required in ["page.html", "section.html", "home.html", "404.html", "audience.html", "updates.html", "print.html"] {
+        // `t("key", name=…)`: a string of the page's language (see crate::i18n).
+        let strings_default = strings.clone();
+        env.add_function("t", move |state: &minijinja::State, key: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+            let lang = lang_index(state);
+            let Some(text) = strings.get(lang, &key) else {
+                let file = strings.table(0).and_then(|t| t.files.first()).map_or_else(|| "i18n/en-GB.yaml".to_owned(), |f| f.display().to_string());
+                return Err(author_error(format!("t(\"{key}\"): there is no string `{key}` in {file}")));
+            };
+            let mut args = Vec::new();
+            for k in kwargs.args() {
+                let v: Value = kwargs.get(k)?;
+                args.push((k.to_owned(), v.to_string()));
+            }
+            kwargs.assert_all_used()?;
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            Ok(Value::from(crate::i18n::Strings::fill(text, &args)))
+        });
+        // `t_default("key")`: the string in the default language (the
+        // notice on an unreviewed translation says it in both).
+        let strings = strings_default;
+        env.add_function("t_default", move |key: String| -> Result<Value, minijinja::Error> {
+            strings.get(0, &key).map(Value::from).ok_or_else(|| author_error(format!("t_default(\"{key}\"): there is no string `{key}`")))
+        });
+        for required in ["page.html", "fallback.html", "section.html", "home.html", "404.html", "audience.html", "updates.html", "print.html"] {
             if !shown.contains_key(required) {
                 diags.push(Diagnostic::error(Code::Template, format!("the theme has no `templates/{required}`")));
             }
@@ -324,14 +355,24 @@ impl Templates {
     /// ids and links are checked as usual). Its partials need no assets.
     pub fn builtin() -> &'static Templates {
         static BUILTIN: std::sync::OnceLock<Templates> = std::sync::OnceLock::new();
-        BUILTIN.get_or_init(|| Templates::new(&Theme::builtin(), BTreeMap::new(), "/").expect("the built-in theme's templates parse"))
+        BUILTIN.get_or_init(|| {
+            let theme = Theme::builtin();
+            let strings = crate::i18n::Strings::builtin(&theme);
+            Templates::new(&theme, BTreeMap::new(), "/", Arc::new(strings)).expect("the built-in theme's templates parse")
+        })
     }
 
     /// Renders `templates/partials/<name>` with a typed context (each partial
     /// and its fields are listed in themes/default/README.md); errors name the
     /// partial's file, line and column.
-    pub fn partial<S: serde::Serialize>(&self, name: &str, ctx: &S) -> Result<String, Diagnostic> {
-        self.render(&format!("partials/{name}"), &Value::from(minijinja::value::Serde(ctx)))
+    pub fn partial<S: serde::Serialize>(&self, name: &str, ctx: &S, lang: usize) -> Result<String, Diagnostic> {
+        self.render_in(&format!("partials/{name}"), &Value::from(minijinja::value::Serde(ctx)), lang)
+    }
+
+    /// Renders a template whose context has no `site` (a partial) with the
+    /// strings of language `lang` (its place in site.toml's languages).
+    pub fn render_in(&self, name: &str, ctx: &Value, lang: usize) -> Result<String, Diagnostic> {
+        self.render(name, &minijinja::context! { lang_index => lang, ..ctx.clone() })
     }
 }
 

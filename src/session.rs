@@ -486,7 +486,7 @@ impl Session {
         if statics(&theme) != statics(&self.site.src.theme) || partials(&theme) != partials(&self.site.src.theme) {
             return Ok(false);
         }
-        let (templates, diags) = parse::templates(&theme, &self.site.tools.asset_map, &self.site.config().base_path);
+        let (templates, diags) = parse::templates(&theme, &self.site.tools.asset_map, &self.site.config().base_path, &self.site.src.strings);
         self.site.tools.templates = templates;
         self.site.tools.template_diags = diags;
         self.site.src.theme = theme;

@@ -210,7 +210,23 @@ impl Pages {
 
     /// The pages whose section is `section` (its `rel`).
     pub fn children<'a>(&'a self, section: &'a str) -> impl Iterator<Item = &'a Page> {
-        self.pages().filter(move |c| c.parent.as_deref() == Some(section))
+        let lang = self.page(section).map_or(0, |s| s.lang);
+        self.pages().filter(move |c| c.parent.as_deref() == Some(section) && c.lang == lang)
+    }
+
+    /// The pages of the site's default language (the ones listings, the
+    /// feed and the updates list show).
+    pub fn in_default(&self) -> impl Iterator<Item = &Page> {
+        self.pages().filter(|p| p.lang == 0)
+    }
+
+    /// The page a default-language page (`source`, its `rel`) has in language
+    /// `lang`: itself for the default, its translation (if any) otherwise.
+    pub fn version<'a>(&'a self, config: &SiteConfig, source: &str, lang: usize) -> Option<&'a Page> {
+        if lang == 0 {
+            return self.page(source);
+        }
+        self.page(&crate::lang::translated_rel(source, &config.languages.get(lang)?.code))
     }
 
     /// The page that shows the glossary (calls `glossary()`): where glossary terms link to.
@@ -252,7 +268,8 @@ impl Sequences {
                 continue;
             }
             let Some(section) = p.parent.as_deref().and_then(|r| pages.id(r)) else { continue };
-            if pages.get(section).page.kind != PageKind::Section {
+            let sp = &pages.get(section).page;
+            if sp.kind != PageKind::Section || sp.lang != p.lang {
                 continue;
             }
             by_section.entry(section).or_default().push(id);

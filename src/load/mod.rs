@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub(crate) use page::{ChangeNote, Format, Page, PageKind, parse_page};
+pub(crate) use page::{ChangeNote, Format, Page, PageKind, TranslatedFrom, TranslationStatus, parse_page};
 
 
 use crate::check::plain::WordsToAvoid;
@@ -114,6 +114,8 @@ pub(crate) struct Sources {
     pub theme: Theme,
     /// The default alt texts of the theme's pictures (`pictures.yaml`).
     pub picture_alts: crate::pictures::AltTexts,
+    /// The theme's and the site's words in every language (`i18n/<code>.yaml`).
+    pub strings: Arc<crate::i18n::Strings>,
     /// Each content file's last commit date.
     pub history: History,
     /// Problems that belong to no single page's front matter: site.toml's
@@ -157,9 +159,11 @@ pub(crate) fn load(opts: &BuildOptions) -> Result<Sources, Failure> {
     let theme = Theme::load(&config)?;
     let (picture_alts, picture_diags) = crate::pictures::AltTexts::load(&theme);
     diags.extend(picture_diags);
+    let (strings, string_diags) = crate::i18n::Strings::load(&config, &theme);
+    diags.extend(string_diags);
     diags.extend(crate::check::config_pages(&config, &pages));
     diags.extend(easy_read_links(&pages));
-    Ok(Sources { opts: opts.clone(), config, pages, assets, refused, rules, glossary, words, resources, theme, picture_alts, history, diags })
+    Ok(Sources { opts: opts.clone(), config, pages, assets, refused, rules, glossary, words, resources, theme, picture_alts, strings: Arc::new(strings), history, diags })
 }
 
 /// The page an Easy Read page is the version of (`easy_read_of`, resolved
@@ -321,7 +325,8 @@ fn load_content(config: &SiteConfig, drafts: bool) -> Result<Content, Error> {
             Err(d) => diags.push(d),
         }
     }
-    link_sections(&mut pages);
+    diags.extend(translation_sources(&pages, &left_out));
+    link_sections(&mut pages, config);
     Ok(Content { pages: Pages::new(pages, left_out), assets, refused, diags })
 }
 
@@ -352,25 +357,49 @@ fn read_data_file(config: &SiteConfig, rel: &str) -> Result<Option<(PathBuf, Str
 }
 
 /// Gives each page its section: the nearest folder upwards with `_index.md`.
-fn link_sections(pages: &mut [PageState]) {
-    let sections: HashSet<String> = pages.iter().filter(|s| s.page.kind != PageKind::Page).map(|s| s.page.rel.clone()).collect();
+/// A translation's section is its source page's section in the same
+/// language, or the source page's own section when that has no translation.
+fn link_sections(pages: &mut [PageState], config: &SiteConfig) {
+    let sections: HashSet<String> = pages.iter().filter(|s| s.page.kind != PageKind::Page && s.page.source.is_none()).map(|s| s.page.rel.clone()).collect();
+    let all: HashSet<String> = pages.iter().map(|s| s.page.rel.clone()).collect();
     for p in pages.iter_mut().map(|s| &mut s.page) {
         if p.kind == PageKind::Home {
             continue;
         }
-        let mut dir = Path::new(&p.rel).parent();
+        let rel = p.source.as_deref().unwrap_or(&p.rel);
+        let mut dir = Path::new(rel).parent();
         if p.kind == PageKind::Section {
             dir = dir.and_then(Path::parent);
         }
         while let Some(d) = dir {
             let cand = if d.as_os_str().is_empty() { "_index.md".to_owned() } else { format!("{}/_index.md", d.to_string_lossy().replace('\\', "/")) };
             if sections.contains(&cand) {
-                p.parent = Some(cand);
+                let translated = (p.lang != 0).then(|| crate::lang::translated_rel(&cand, &config.languages[p.lang].code)).filter(|t| all.contains(t));
+                p.parent = Some(translated.unwrap_or(cand));
                 break;
             }
             dir = d.parent();
         }
     }
+}
+
+/// Every translation has its source page, published.
+fn translation_sources(pages: &[PageState], drafts: &HashSet<String>) -> Vec<Diagnostic> {
+    let rels: HashSet<&str> = pages.iter().filter(|s| s.page.source.is_none()).map(|s| s.page.rel.as_str()).collect();
+    let mut out = Vec::new();
+    for p in pages.iter().map(|s| &s.page) {
+        let Some(source) = &p.source else { continue };
+        if rels.contains(source.as_str()) {
+            continue;
+        }
+        let (msg, help) = if drafts.contains(source) {
+            (format!("this translation's page, `{source}`, is a draft"), "publish the page first, or make the translation a draft too (`draft: true`)".to_owned())
+        } else {
+            (format!("this is a translation of `{source}`, which does not exist"), crate::diag::suggest_help(source, rels.iter().copied(), "pages"))
+        };
+        out.push(Diagnostic::error(crate::diag::Code::Translation, msg).at(&p.src, 0).with_help(help));
+    }
+    out
 }
 
 /// The `rel` → site address map used to resolve links between files.

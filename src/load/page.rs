@@ -49,6 +49,10 @@ struct RawFront {
     easy_read_of: Option<String>,
     #[serde(default)]
     listen: Option<bool>,
+    #[serde(default)]
+    translation: Option<String>,
+    #[serde(default)]
+    translated_from: Option<String>,
 }
 
 /// One `changes:` entry as written.
@@ -100,6 +104,34 @@ pub struct FrontMatter {
     pub easy_read_of: Option<String>,
     /// Show the "Listen to this page" control (`None`: as site.toml says).
     pub listen: Option<bool>,
+    /// A translation: whether a qualified translator has checked it.
+    pub translation: Option<TranslationStatus>,
+    /// A translation: the version of its source page it follows.
+    pub translated_from: Option<TranslatedFrom>,
+}
+
+/// `translation:` in a translation's front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TranslationStatus {
+    /// Checked by a qualified translator.
+    Reviewed,
+    /// Not checked: the page says so at the top, in both languages.
+    Unreviewed,
+}
+
+impl TranslationStatus {
+    /// The values `translation:` takes.
+    pub const NAMES: [&'static str; 2] = ["reviewed", "unreviewed"];
+}
+
+/// `translated_from:`: the source page's version a translation follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TranslatedFrom {
+    /// The day of the source text it was translated from.
+    Date(time::Date),
+    /// The git commit holding that text (7 to 40 hexadecimal digits).
+    Commit(String),
 }
 
 /// `format:` in front matter.
@@ -158,6 +190,11 @@ pub struct Page {
     /// The `rel` of the section this page belongs to (its folder's `_index.md`,
     /// or the nearest ancestor's), if any.
     pub parent: Option<String>,
+    /// Its language: a place in `SiteConfig::languages` (0, the default, for
+    /// every page that is not a translation).
+    pub lang: usize,
+    /// A translation: the `rel` of the page it translates (`a/b.md` for `a/b.pl.md`).
+    pub source: Option<String>,
 }
 
 impl Page {
@@ -178,6 +215,10 @@ pub fn parse_page(
     text: String,
 ) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
     let src = SourceMap::new(shown, text);
+    let (lang, source) = match language_of(config, &rel) {
+        Ok(l) => l,
+        Err((msg, help)) => return Err(Diagnostic::error(Code::Language, msg).at(&src, 0).with_help(help)),
+    };
     let text = src.text();
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let first_line_end = text[bom..].find('\n').map_or(text.len(), |i| bom + i + 1);
@@ -227,6 +268,8 @@ pub fn parse_page(
         format: Format::Standard,
         easy_read_of: raw.easy_read_of,
         listen: raw.listen,
+        translation: None,
+        translated_from: None,
     };
     if let Some(f) = raw.format {
         match Format::parse(f.trim()) {
@@ -314,8 +357,85 @@ pub fn parse_page(
         );
     }
 
-    let (kind, url) = page_url(&rel);
-    Ok((Page { src, rel, front, body_start, yaml_start, url, kind, parent: None }, diags))
+    match (&source, raw.translation) {
+        (Some(_), None) => diags.push(
+            Diagnostic::error(Code::Translation, "a translation must say whether it has been checked: `translation:` is missing")
+                .at(&src, yaml_start)
+                .with_help("add `translation: unreviewed` (or `reviewed`, once a qualified translator has checked it)"),
+        ),
+        (Some(_), Some(t)) => match t.trim() {
+            "reviewed" => front.translation = Some(TranslationStatus::Reviewed),
+            "unreviewed" => front.translation = Some(TranslationStatus::Unreviewed),
+            other => diags.push(
+                Diagnostic::error(Code::Translation, format!("unknown `translation` `{other}`"))
+                    .at(&src, at(yaml::keys(&["translation"])))
+                    .with_help(crate::diag::suggest_help(other, TranslationStatus::NAMES, "values (`reviewed` or `unreviewed`)")),
+            ),
+        },
+        (None, Some(_)) => diags.push(
+            Diagnostic::error(Code::Translation, "only a translation has `translation:`")
+                .at(&src, at(yaml::keys(&["translation"])))
+                .with_help("a translation is named after its page with the language's code: `what-is-a-cppm.pl.md`"),
+        ),
+        (None, None) => {}
+    }
+    match (&source, raw.translated_from) {
+        (Some(_), None) => diags.push(
+            Diagnostic::error(Code::Translation, "a translation must say which version of its page it follows: `translated_from:` is missing")
+                .at(&src, yaml_start)
+                .with_help("add `translated_from:` with the date of the text you translated (YYYY-MM-DD) or its git commit"),
+        ),
+        (Some(_), Some(v)) => {
+            let v = v.trim();
+            if let Some(d) = timescales::date::parse_iso(v) {
+                front.translated_from = Some(TranslatedFrom::Date(d));
+            } else if (7..=40).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+                front.translated_from = Some(TranslatedFrom::Commit(v.to_ascii_lowercase()));
+            } else {
+                diags.push(
+                    Diagnostic::error(Code::Translation, format!("`translated_from` is neither a date nor a commit: `{v}`"))
+                        .at(&src, at(yaml::keys(&["translated_from"])))
+                        .with_help("write the date of the source text as YYYY-MM-DD, for example 2026-12-02, or a git commit"),
+                );
+            }
+        }
+        (None, Some(_)) => diags.push(
+            Diagnostic::error(Code::Translation, "only a translation has `translated_from:`")
+                .at(&src, at(yaml::keys(&["translated_from"]))),
+        ),
+        (None, None) => {}
+    }
+
+    let (kind, url) = match &source {
+        Some(s) => {
+            let (kind, url) = page_url(s);
+            (kind, format!("{}{url}", config.languages[lang].prefix))
+        }
+        None => page_url(&rel),
+    };
+    Ok((Page { src, rel, front, body_start, yaml_start, url, kind, parent: None, lang, source }, diags))
+}
+
+/// A page's language from its file name: (its place in site.toml's
+/// languages, and for a translation the page it translates), or what is
+/// wrong with the name.
+fn language_of(config: &SiteConfig, rel: &str) -> Result<(usize, Option<String>), (String, String)> {
+    let Some((source, code)) = crate::lang::split_file_name(rel) else { return Ok((0, None)) };
+    let codes = || config.languages.iter().map(|l| format!("`{}`", l.code)).collect::<Vec<_>>().join(", ");
+    match config.languages.iter().position(|l| l.code == code) {
+        Some(0) => Err((
+            format!("`.{code}` names the site's default language: its pages have no code in their name"),
+            format!("rename the file `{source}`"),
+        )),
+        Some(i) => Ok((i, Some(source))),
+        None => {
+            let what = match crate::lang::check_code(code) {
+                Ok(()) => format!("the file name says the page is in `{code}`, which is not one of site.toml's languages"),
+                Err(_) => format!("the file name says the page is in `{code}`, which is not a language code"),
+            };
+            Err((what, format!("site.toml's languages are {}; to add one, add a `[[languages]]` entry; if this is not a translation, use a hyphen instead of the dot (`{}`)", codes(), rel.replacen(&format!(".{code}.md"), &format!("-{code}.md"), 1))))
+        }
+    }
 }
 
 /// `_index.md` → home or section URL; `a/b.md` → `a/b/`.

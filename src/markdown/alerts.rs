@@ -69,7 +69,7 @@ mod tests {
 
     #[test]
     fn alerts_wrap_their_content_and_quotes_stay_quotes() {
-        let mut out = Out::new();
+        let mut out = Out::new(0);
         let mut alerts = Alerts::default();
         let mut diags = Vec::new();
         alerts.start(None, &mut out);

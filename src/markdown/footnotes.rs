@@ -119,7 +119,7 @@ mod tests {
         let events = [def("a"), def("Lonely Note"), r("b"), r("a"), r("b"), def("b")];
         let mut notes = Footnotes::new(&events);
         assert_eq!([notes.number("b"), notes.number("a"), notes.number("Lonely Note")], [1, 2, 3]);
-        let (mut out, mut ids, mut diags) = (Out::new(), HashSet::new(), Vec::new());
+        let (mut out, mut ids, mut diags) = (Out::new(0), HashSet::new(), Vec::new());
         notes.reference("b", &mut out, None, &mut ids, &mut diags);
         notes.reference("b", &mut out, None, &mut ids, &mut diags);
         notes.start("Lonely Note", &mut out, &mut ids);

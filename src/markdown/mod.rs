@@ -204,7 +204,7 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
     // Glossary linking: on unless the page opts out, never on the glossary itself.
     let mut glossary = glossary::GlossaryLinks::new(resolver.glossary.filter(|l| page.front.glossary && l.page_rel != page.rel));
     let mut easy = easy_read::EasyRead::new(page.front.format == crate::load::Format::EasyRead);
-    let mut out = writer::Out::new();
+    let mut out = writer::Out::new(page.lang);
     // The lines of the HTML block being read, with their offsets.
     let mut html_block: Option<Vec<(CowStr<'_>, usize)>> = None;
 
@@ -297,6 +297,8 @@ mod tests {
             url: "a/b/".into(),
             kind: crate::load::PageKind::Page,
             parent: None,
+            lang: 0,
+            source: None,
         }
     }
 

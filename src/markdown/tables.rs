@@ -102,7 +102,7 @@ mod tests {
     #[test]
     fn aligned_cells_get_classes_and_regions_count_tables_per_heading() {
         let mut t = Tables::default();
-        let mut out = Out::new();
+        let mut out = Out::new(0);
         t.start(vec![Alignment::None, Alignment::Right], &mut out);
         assert!(matches!(t.event(Event::Start(Tag::TableHead)), Event::Start(Tag::TableHead)));
         assert!(matches!(t.event(Event::Start(Tag::TableCell)), Event::Start(Tag::TableCell)));
@@ -120,8 +120,8 @@ mod tests {
         t.end(&mut out, None, &mut diags);
         assert_eq!(out.finish(), "<table></tbody></table>\n");
         t.heading("Who");
-        t.start(Vec::new(), &mut Out::new());
-        t.start(Vec::new(), &mut Out::new());
+        t.start(Vec::new(), &mut Out::new(0));
+        t.start(Vec::new(), &mut Out::new(0));
         assert_eq!((t.last_heading.as_deref(), t.under_heading), (Some("Who"), 2));
     }
 }

@@ -12,11 +12,13 @@ use crate::render::Templates;
 #[derive(Debug)]
 pub(super) struct Out<'a> {
     frames: Vec<Vec<Event<'a>>>,
+    /// The page's language, for the partials' strings.
+    lang: usize,
 }
 
 impl<'a> Out<'a> {
-    pub(super) fn new() -> Self {
-        Out { frames: vec![Vec::new()] }
+    pub(super) fn new(lang: usize) -> Self {
+        Out { frames: vec![Vec::new()], lang }
     }
 
     /// Adds an event to the innermost frame.
@@ -40,7 +42,7 @@ impl<'a> Out<'a> {
     /// reported) the content stands alone; a partial's own failure is
     /// reported in `diags`.
     pub(super) fn wrap<S: serde::Serialize>(&mut self, templates: Option<&Templates>, name: &str, ctx: &S, content: String, diags: &mut Vec<Diagnostic>) {
-        let mut html = match templates.map(|t| t.partial(name, ctx)) {
+        let mut html = match templates.map(|t| t.partial(name, ctx, self.lang)) {
             Some(Ok(html)) => html,
             Some(Err(d)) => {
                 diags.push(d);
@@ -56,7 +58,7 @@ impl<'a> Out<'a> {
 
     /// An inline partial (a footnote reference).
     pub(super) fn inline<S: serde::Serialize>(&mut self, templates: Option<&Templates>, name: &str, ctx: &S, diags: &mut Vec<Diagnostic>) {
-        match templates.map(|t| t.partial(name, ctx)) {
+        match templates.map(|t| t.partial(name, ctx, self.lang)) {
             Some(Ok(html)) => self.push(Event::InlineHtml(html.into())),
             Some(Err(d)) => diags.push(d),
             None => {}
@@ -92,7 +94,7 @@ mod tests {
 
     #[test]
     fn a_frame_becomes_the_html_of_its_content() {
-        let mut out = Out::new();
+        let mut out = Out::new(0);
         out.push(Event::Start(Tag::Paragraph));
         out.push(Event::Text("a".into()));
         out.push(Event::End(TagEnd::Paragraph));

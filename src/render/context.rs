@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::generated;
 use crate::config::SiteConfig;
+use crate::i18n::Strings;
 use crate::load::{Page, PageKind};
 use crate::markdown::{self, Rendered};
 use crate::parse::call::{Call, Function};
@@ -47,6 +48,9 @@ pub(crate) enum ContextKind {
     Editions,
     /// `/offline/`: what the worker shows for a page that is not saved.
     Offline,
+    /// `/<code>/…` for a page with no translation in that language: says
+    /// so, in the language, and links to the page in the default language.
+    Fallback,
 }
 
 /// `page.last_updated_source`: where the "last updated" date came from.
@@ -69,6 +73,14 @@ pub(crate) struct PageContextRoot {
 pub(crate) struct SiteContext {
     pub title: String,
     pub lang: String,
+    /// The language's place in site.toml's `[[languages]]` (0: the default),
+    /// which `t()` reads the strings of.
+    pub lang_index: usize,
+    /// `ltr` or `rtl`.
+    pub dir: crate::lang::Dir,
+    /// Every language of the site, the default first (one entry for a site
+    /// in one language).
+    pub languages: Vec<LanguageRef>,
     pub home_url: String,
     pub base_url: String,
     /// The scheme and host of `base_url` (`https://example.org`), to which
@@ -96,6 +108,42 @@ pub(crate) struct SiteContext {
     /// Offline use: the worker, the manifest, the offline page and the
     /// site's date (None when it is off, in `waymark serve` and in past editions).
     pub offline: Option<crate::offline::SiteOffline>,
+}
+
+/// `site.languages[]`.
+#[derive(Serialize, Clone)]
+pub(crate) struct LanguageRef {
+    pub code: String,
+    pub name: String,
+    pub dir: crate::lang::Dir,
+    /// The language's home page (the default's when it has none of its own).
+    pub home_url: String,
+}
+
+/// `page.versions[]`: the page in one of the site's languages, for the
+/// language switcher. `translated` is false where the language has no
+/// translation of the page: `url` is then the notice that says so.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct VersionLink {
+    pub code: String,
+    pub name: String,
+    pub dir: crate::lang::Dir,
+    pub url: String,
+    pub current: bool,
+    pub translated: bool,
+}
+
+/// `page.translation`: a translated page's status and its source.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TranslationInfo {
+    /// `reviewed` or `unreviewed`.
+    pub status: crate::load::TranslationStatus,
+    /// The page in the default language.
+    pub source_url: String,
+    pub source_title: String,
+    /// The default language's code and name.
+    pub source_lang: String,
+    pub source_lang_name: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -152,6 +200,16 @@ pub(crate) struct Group {
 #[derive(Serialize)]
 pub(crate) struct PageContext {
     pub kind: ContextKind,
+    /// The page's language (its code) and direction.
+    pub lang: String,
+    pub dir: crate::lang::Dir,
+    /// The page in every language of the site, for the switcher (empty on
+    /// a site with one language, and on made pages).
+    pub versions: Vec<VersionLink>,
+    /// A translation: its status and source page.
+    pub translation: Option<TranslationInfo>,
+    /// A fallback page: the page in the default language it stands for.
+    pub fallback: Option<PageLink>,
     pub title: String,
     pub summary: Option<String>,
     pub url: String,
@@ -272,36 +330,48 @@ pub(crate) struct ChangeContext {
     pub note: String,
 }
 
-pub(crate) fn page_url(config: &SiteConfig, pages: &Pages, rel: &str) -> Option<String> {
-    pages.page(rel).map(|p| format!("{}{}", config.base_path, p.url))
-}
-
-pub(crate) fn site_context(config: &SiteConfig, pages: &Pages) -> SiteContext {
+pub(crate) fn site_context(config: &SiteConfig, pages: &Pages, strings: &Strings, lang: usize) -> SiteContext {
+    let l = &config.languages[lang];
+    let page_in = |rel: &str| pages.version(config, rel, lang).or_else(|| pages.page(rel)).map(|p| format!("{}{}", config.base_path, p.url));
+    let text = |t: &str| strings.site_text(lang, t);
     SiteContext {
-        title: config.title.clone(),
-        lang: config.language.clone(),
-        home_url: config.base_path.clone(),
+        title: text(&config.title),
+        lang: l.code.clone(),
+        lang_index: lang,
+        dir: l.dir,
+        languages: config
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| LanguageRef {
+                code: l.code.clone(),
+                name: l.name.clone(),
+                dir: l.dir,
+                home_url: pages.version(config, "_index.md", i).map_or_else(|| config.base_path.clone(), |p| format!("{}{}", config.base_path, p.url)),
+            })
+            .collect(),
+        home_url: page_in("_index.md").unwrap_or_else(|| config.base_path.clone()),
         base_url: config.base_url.clone(),
         origin: config.base_url.strip_suffix(config.base_path.as_str()).unwrap_or(&config.base_url).to_owned(),
         csp: meta_csp(),
         exit_url: config.exit_url.clone(),
-        safety_url: config.safety_page.as_deref().and_then(|p| page_url(config, pages, p)),
+        safety_url: config.safety_page.as_deref().and_then(page_in),
         nav: Vec::new(),
         entry_points: config
             .audiences
             .iter()
             .filter_map(|a| {
                 Some(EntryPoint {
-                    title: a.entry.clone()?,
-                    text: a.entry_text.clone(),
-                    url: a.page.as_deref().and_then(|p| page_url(config, pages, p)),
+                    title: text(a.entry.as_deref()?),
+                    text: a.entry_text.as_deref().map(text),
+                    url: a.page.as_deref().and_then(page_in),
                 })
             })
             .collect(),
-        audiences: config.audiences.iter().map(|a| audience_ref(config, pages, &a.id)).collect(),
+        audiences: config.audiences.iter().map(|a| audience_ref(config, pages, strings, lang, &a.id)).collect(),
         updates_url: format!("{}{}", config.base_path, generated::UPDATES_URL),
         feed_url: format!("{}{}", config.base_path, generated::FEED_PATH),
-        search_url: format!("{}{}", config.base_path, generated::SEARCH_URL),
+        search_url: format!("{}{}{}", config.base_path, search_prefix(config, pages, lang), generated::SEARCH_URL),
         search_index_url: cfg!(feature = "search").then(|| format!("{}pagefind/", config.base_path)),
         as_at_banner: None,
         editions_url: (!config.editions.is_empty()).then(|| format!("{}{}", config.base_path, crate::editions::EDITIONS_URL)),
@@ -310,18 +380,53 @@ pub(crate) fn site_context(config: &SiteConfig, pages: &Pages) -> SiteContext {
     }
 }
 
-pub(crate) fn audience_ref(config: &SiteConfig, pages: &Pages, id: &str) -> AudienceRef {
+/// Where a language's search page is: under its own folder when it has
+/// pages of its own, else the default language's.
+pub(crate) fn search_prefix<'a>(config: &'a SiteConfig, pages: &Pages, lang: usize) -> &'a str {
+    if lang != 0 && pages.pages().any(|p| p.lang == lang) { &config.languages[lang].prefix } else { "" }
+}
+
+pub(crate) fn audience_ref(config: &SiteConfig, pages: &Pages, strings: &Strings, lang: usize, id: &str) -> AudienceRef {
     let a = config.audience(id);
     AudienceRef {
         id: id.to_owned(),
-        label: a.map_or_else(|| id.to_owned(), |a| a.label.clone()),
-        url: a.and_then(|a| a.page.as_deref()).and_then(|p| page_url(config, pages, p)),
+        label: a.map_or_else(|| id.to_owned(), |a| strings.site_text(lang, &a.label)),
+        url: a.and_then(|a| a.page.as_deref()).and_then(|p| pages.version(config, p, lang).or_else(|| pages.page(p))).map(|p| format!("{}{}", config.base_path, p.url)),
         list_url: format!("{}{}", config.base_path, generated::audience_url(id)),
     }
 }
 
-pub(crate) fn page_context(config: &SiteConfig, pages: &Pages, history: &crate::history::History, p: &Page, r: &Rendered) -> PageContext {
+/// A stage as templates get it, its label in language `lang`.
+pub(crate) fn stage_ref(config: &SiteConfig, strings: &Strings, lang: usize, id: &str) -> Option<StageRef> {
+    config.stage(id).map(|s| StageRef { id: s.id.clone(), label: strings.site_text(lang, &s.label) })
+}
+
+/// `page.versions`: the page (by its default-language `rel`) in every
+/// language, the one shown (`lang`) marked. Empty on a one-language site.
+pub(crate) fn versions_of(config: &SiteConfig, pages: &Pages, source: &str, lang: usize) -> Vec<VersionLink> {
+    if config.languages.len() < 2 {
+        return Vec::new();
+    }
+    let Some(original) = pages.page(source) else { return Vec::new() };
+    config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let own = pages.version(config, source, i);
+            let url = match own {
+                Some(p) => format!("{}{}", config.base_path, p.url),
+                None => format!("{}{}{}", config.base_path, l.prefix, original.url),
+            };
+            VersionLink { code: l.code.clone(), name: l.name.clone(), dir: l.dir, url, current: i == lang, translated: own.is_some() }
+        })
+        .collect()
+}
+
+pub(crate) fn page_context(config: &SiteConfig, pages: &Pages, strings: &Strings, history: &crate::history::History, p: &Page, r: &Rendered) -> PageContext {
     let f = &p.front;
+    let lang = p.lang;
+    let date = |d: time::Date| strings.date(lang, d);
     let url = format!("{}{}", config.base_path, p.url);
     let mut breadcrumbs = Vec::new();
     let mut cur = p.parent.clone();
@@ -337,9 +442,11 @@ pub(crate) fn page_context(config: &SiteConfig, pages: &Pages, history: &crate::
     let exit = f.audience.iter().any(|a| config.audience(a).is_some_and(|a| a.exit));
     // The home page is a way in for everyone, not a family page.
     let listen = f.listen.unwrap_or_else(|| p.kind != PageKind::Home && f.audience.iter().any(|a| config.audience(a).is_some_and(|a| a.listen)));
-    let groups = if p.kind == PageKind::Page { Vec::new() } else { child_groups(config, pages, p) };
-    let nav = nav_for(config, pages, Some(p));
+    let groups = if p.kind == PageKind::Page { Vec::new() } else { child_groups(config, pages, strings, p) };
+    let nav = nav_for(config, pages, strings, Some(p));
     let noted = f.changes.first().map(|c| c.date);
+    // A translation changes when its own file does; the source page's
+    // changes are the source's.
     let updated = match (noted, history.date(&p.rel)) {
         (Some(n), Some(h)) if n >= h => Some((n, DateSource::Notes)),
         (_, Some(h)) => Some((h, DateSource::History)),
@@ -348,19 +455,32 @@ pub(crate) fn page_context(config: &SiteConfig, pages: &Pages, history: &crate::
     };
     let print_url = (p.kind == PageKind::Section && pages.children(&p.rel).next().is_some())
         .then(|| format!("{}{}", config.base_path, generated::print_url(&p.url)));
+    let source = p.source.as_deref().unwrap_or(&p.rel);
+    let translation = p.source.as_deref().and_then(|s| pages.page(s)).map(|s| TranslationInfo {
+        status: f.translation.unwrap_or(crate::load::TranslationStatus::Unreviewed),
+        source_url: format!("{}{}", config.base_path, s.url),
+        source_title: s.front.title.clone(),
+        source_lang: config.languages[0].code.clone(),
+        source_lang_name: config.languages[0].name.clone(),
+    });
     PageContext {
         kind: match p.kind {
             PageKind::Home => ContextKind::Home,
             PageKind::Section => ContextKind::Section,
             PageKind::Page => ContextKind::Page,
         },
+        lang: config.languages[lang].code.clone(),
+        dir: config.languages[lang].dir,
+        versions: versions_of(config, pages, source, lang),
+        translation,
+        fallback: None,
         title: f.title.clone(),
         summary: f.summary.clone(),
         url,
-        audience: f.audience.iter().map(|a| audience_ref(config, pages, a)).collect(),
-        stage: f.stage.as_deref().and_then(|s| config.stage(s)).map(|s| StageRef { id: s.id.clone(), label: s.label.clone() }),
-        last_reviewed: f.last_reviewed.map(|d| timescales::date::day_month_year(d.0)),
-        review_due: f.review_due.map(|d| timescales::date::day_month_year(d.0)),
+        audience: f.audience.iter().map(|a| audience_ref(config, pages, strings, lang, a)).collect(),
+        stage: f.stage.as_deref().and_then(|s| stage_ref(config, strings, lang, s)),
+        last_reviewed: f.last_reviewed.map(|d| date(d.0)),
+        review_due: f.review_due.map(|d| date(d.0)),
         last_reviewed_iso: f.last_reviewed.map(|d| d.0.to_string()),
         review_due_iso: f.review_due.map(|d| d.0.to_string()),
         sources: f.sources.clone(),
@@ -372,15 +492,15 @@ pub(crate) fn page_context(config: &SiteConfig, pages: &Pages, history: &crate::
         resources_filter: calls(r, Function::ResourcesFilter),
         groups,
         nav,
-        last_updated: updated.map(|(d, _)| timescales::date::day_month_year(d)),
+        last_updated: updated.map(|(d, _)| date(d)),
         last_updated_iso: updated.map(|(d, _)| d.to_string()),
         last_updated_source: updated.map(|(_, s)| s),
-        changes: f.changes.iter().map(|c| ChangeContext { date: timescales::date::day_month_year(c.date), date_iso: c.date.to_string(), note: c.note.clone() }).collect(),
+        changes: f.changes.iter().map(|c| ChangeContext { date: date(c.date), date_iso: c.date.to_string(), note: c.note.clone() }).collect(),
         print_url,
         format: f.format,
         listen,
         // The fields only made pages fill in.
-        ..blank_context(ContextKind::Page, String::new(), String::new())
+        ..blank_context(config, lang, ContextKind::Page, String::new(), String::new())
     }
 }
 
@@ -402,7 +522,7 @@ pub(crate) fn versions(config: &SiteConfig, pages: &Pages, easy: &HashMap<String
 /// `page.next`. Only a published page (not a draft) in a section of two or
 /// more pages gets them; the home page, sections themselves, the pages
 /// directly under the home page and the made pages get none.
-pub(crate) fn section_nav(config: &SiteConfig, pages: &Pages, order: &Sequences, id: PageId) -> (Option<SectionNav>, Option<SectionLink>, Option<SectionLink>) {
+pub(crate) fn section_nav(config: &SiteConfig, pages: &Pages, strings: &Strings, order: &Sequences, id: PageId) -> (Option<SectionNav>, Option<SectionLink>, Option<SectionLink>) {
     let p = &pages.get(id).page;
     if p.kind != PageKind::Page || p.front.draft {
         return (None, None, None);
@@ -411,7 +531,7 @@ pub(crate) fn section_nav(config: &SiteConfig, pages: &Pages, order: &Sequences,
     if ids.len() < 2 {
         return (None, None, None);
     }
-    let stage_of = |p: &Page| p.front.stage.as_deref().and_then(|s| config.stage(s)).map(|s| StageRef { id: s.id.clone(), label: s.label.clone() });
+    let stage_of = |c: &Page| c.front.stage.as_deref().and_then(|s| stage_ref(config, strings, p.lang, s));
     let link = |i: usize| {
         let c = &pages.get(ids[i]).page;
         SectionLink { title: c.front.title.clone(), url: format!("{}{}", config.base_path, c.url), current: i == at, stage: stage_of(c) }
@@ -447,28 +567,30 @@ pub(crate) fn calls(r: &Rendered, function: Function) -> bool {
     r.calls.iter().any(|c| Call::parse(c).function == Some(function))
 }
 
-/// The top navigation, marking the entry the page is in.
-pub(crate) fn nav_for(config: &SiteConfig, pages: &Pages, p: Option<&Page>) -> Vec<NavContext> {
+/// The top navigation in the page's language (each entry's page in that
+/// language where it has one), marking the entry the page is in.
+pub(crate) fn nav_for(config: &SiteConfig, pages: &Pages, strings: &Strings, p: Option<&Page>) -> Vec<NavContext> {
+    let lang = p.map_or(0, |p| p.lang);
     config
         .nav
         .iter()
         .filter_map(|n| {
-            let target = pages.page(&n.page)?;
-            let current = p.is_some_and(|p| if target.kind == PageKind::Home { p.kind == PageKind::Home } else { p.url.starts_with(&target.url) });
-            Some(NavContext { title: n.title.clone(), url: format!("{}{}", config.base_path, target.url), current })
+            let target = pages.version(config, &n.page, lang).or_else(|| pages.page(&n.page))?;
+            let current = p.is_some_and(|p| if target.kind == PageKind::Home { p.kind == PageKind::Home && p.lang == target.lang } else { p.url.starts_with(&target.url) });
+            Some(NavContext { title: strings.site_text(lang, &n.title), url: format!("{}{}", config.base_path, target.url), current })
         })
         .collect()
 }
 
 /// A section's children grouped by stage (in site.toml's order; no stage last),
 /// each group ordered by `order`, then title.
-pub(crate) fn child_groups(config: &SiteConfig, pages: &Pages, section: &Page) -> Vec<Group> {
-    group_by_stage(config, pages, pages.children(&section.rel))
+pub(crate) fn child_groups(config: &SiteConfig, pages: &Pages, strings: &Strings, section: &Page) -> Vec<Group> {
+    group_by_stage(config, pages, strings, section.lang, pages.children(&section.rel))
 }
 
 /// Pages grouped by stage (in site.toml's order; no stage last), each group
 /// ordered by `order`, then title.
-pub(crate) fn group_by_stage<'a>(config: &SiteConfig, all: &Pages, pages: impl Iterator<Item = &'a Page>) -> Vec<Group> {
+pub(crate) fn group_by_stage<'a>(config: &SiteConfig, all: &Pages, strings: &Strings, lang: usize, pages: impl Iterator<Item = &'a Page>) -> Vec<Group> {
     let mut by_stage: BTreeMap<usize, Vec<&Page>> = BTreeMap::new();
     for c in pages {
         let idx = c.front.stage.as_deref().and_then(|s| config.stages.iter().position(|x| x.id == s)).unwrap_or(usize::MAX);
@@ -479,14 +601,14 @@ pub(crate) fn group_by_stage<'a>(config: &SiteConfig, all: &Pages, pages: impl I
         .map(|(idx, mut pages)| {
             pages.sort_by(|a, b| listing_key(config, a).cmp(&listing_key(config, b)));
             Group {
-                stage: config.stages.get(idx).map(|s| StageRef { id: s.id.clone(), label: s.label.clone() }),
+                stage: config.stages.get(idx).map(|s| StageRef { id: s.id.clone(), label: strings.site_text(lang, &s.label) }),
                 pages: pages
                     .into_iter()
                     .map(|c| ChildRef {
                         title: c.front.title.clone(),
                         url: format!("{}{}", config.base_path, c.url),
                         summary: c.front.summary.clone(),
-                        audience: c.front.audience.iter().map(|a| audience_ref(config, all, a)).collect(),
+                        audience: c.front.audience.iter().map(|a| audience_ref(config, all, strings, lang, a)).collect(),
                         easy_read: c.front.format == crate::load::Format::EasyRead,
                     })
                     .collect(),
@@ -495,14 +617,19 @@ pub(crate) fn group_by_stage<'a>(config: &SiteConfig, all: &Pages, pages: impl I
         .collect()
 }
 
-pub(crate) fn not_found_context(config: &SiteConfig) -> PageContext {
-    blank_context(ContextKind::NotFound, "Page not found".into(), format!("{}404.html", config.base_path))
+pub(crate) fn not_found_context(config: &SiteConfig, strings: &Strings) -> PageContext {
+    blank_context(config, 0, ContextKind::NotFound, strings.get(0, "not_found.title").unwrap_or("Page not found").to_owned(), format!("{}404.html", config.base_path))
 }
 
-/// A page context with nothing but its kind, title and URL.
-pub(crate) fn blank_context(kind: ContextKind, title: String, url: String) -> PageContext {
+/// A page context in language `lang` with nothing but its kind, title and URL.
+pub(crate) fn blank_context(config: &SiteConfig, lang: usize, kind: ContextKind, title: String, url: String) -> PageContext {
     PageContext {
         kind,
+        lang: config.languages[lang].code.clone(),
+        dir: config.languages[lang].dir,
+        versions: Vec::new(),
+        translation: None,
+        fallback: None,
         title,
         summary: None,
         url,

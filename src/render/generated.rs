@@ -114,9 +114,11 @@ pub(crate) struct Chapter {
 pub(crate) struct Input<'a> {
     pub config: &'a SiteConfig,
     pub pages: &'a Pages,
+    pub strings: &'a crate::i18n::Strings,
     pub history: &'a History,
     pub templates: &'a Templates,
-    pub site: &'a SiteContext,
+    /// `site` in each language.
+    pub sites: &'a [SiteContext],
     pub resources: Option<&'a crate::resources::Resources>,
     /// Page `i`'s body as one audience's view shows it.
     pub view_body: &'a (dyn Fn(PageId, &crate::resources::View) -> Rendered + Sync),
@@ -130,45 +132,73 @@ pub(crate) type Files = BTreeMap<String, Result<Vec<u8>, Diagnostic>>;
 /// Every generated file; print pages only for `sections` when given.
 pub(crate) fn render(input: &Input, sections: Option<&BTreeSet<PageId>>) -> Files {
     let mut out = Files::new();
-    let Input { config, pages, .. } = *input;
+    let Input { config, pages, strings, .. } = *input;
     let base = &config.base_path;
+    let listed = |p: &&Page| p.kind != PageKind::Home && p.lang == 0;
     for a in &config.audiences {
         let url = audience_url(&a.id);
-        let mut page = blank_context(ContextKind::Audience, a.label.clone(), format!("{base}{url}"));
+        let mut page = blank_context(config, 0, ContextKind::Audience, a.label.clone(), format!("{base}{url}"));
         page.summary = Some(format!("Every page on this site for {}, by stage.", a.label.to_lowercase()));
-        page.groups = group_by_stage(config, pages, pages.pages().filter(|p| p.kind != PageKind::Home && p.front.audience.contains(&a.id)));
-        page.for_audience = Some(audience_ref(config, pages, &a.id));
+        page.groups = group_by_stage(config, pages, strings, 0, pages.pages().filter(listed).filter(|p| p.front.audience.contains(&a.id)));
+        page.for_audience = Some(audience_ref(config, pages, strings, 0, &a.id));
         page.exit = a.exit;
         out.insert(format!("{url}index.html"), render_page(input, "audience.html", page));
     }
 
-    // The search page: with JavaScript it searches (see crate::search); the
-    // list of every page under the search box is what it offers without.
-    let mut page = blank_context(ContextKind::Search, "Search".into(), format!("{base}{SEARCH_URL}"));
-    page.summary = Some("Find a page on this site.".into());
-    page.exit = config.audiences.iter().any(|a| a.exit);
-    page.by_audience = config
-        .audiences
-        .iter()
-        .map(|a| context::AudienceGroups {
-            audience: audience_ref(config, pages, &a.id),
-            groups: group_by_stage(config, pages, pages.pages().filter(|p| p.kind != PageKind::Home && p.front.audience.contains(&a.id))),
-        })
-        .filter(|g| !g.groups.is_empty())
-        .collect();
-    page.stages = config
-        .stages
-        .iter()
-        .filter(|s| pages.pages().any(|p| p.front.stage.as_deref() == Some(s.id.as_str())))
-        .map(|s| context::StageRef { id: s.id.clone(), label: s.label.clone() })
-        .collect();
-    out.insert(format!("{SEARCH_URL}index.html"), render_page(input, "search.html", page));
+    // The search page of each language with pages of its own: with
+    // JavaScript it searches that language's pages (see crate::search);
+    // the list of every page under the search box is what it offers without.
+    for lang in 0..config.languages.len() {
+        let prefix = context::search_prefix(config, pages, lang);
+        if lang != 0 && prefix.is_empty() {
+            continue;
+        }
+        let title = strings.get(lang, "search.title").unwrap_or("Search").to_owned();
+        let mut page = blank_context(config, lang, ContextKind::Search, title, format!("{base}{prefix}{SEARCH_URL}"));
+        page.summary = strings.get(lang, "search.summary").map(str::to_owned);
+        page.exit = config.audiences.iter().any(|a| a.exit);
+        let in_lang = |p: &&Page| p.kind != PageKind::Home && p.lang == lang;
+        page.by_audience = config
+            .audiences
+            .iter()
+            .map(|a| context::AudienceGroups {
+                audience: audience_ref(config, pages, strings, lang, &a.id),
+                groups: group_by_stage(config, pages, strings, lang, pages.pages().filter(in_lang).filter(|p| p.front.audience.contains(&a.id))),
+            })
+            .filter(|g| !g.groups.is_empty())
+            .collect();
+        page.stages = config
+            .stages
+            .iter()
+            .filter(|s| pages.pages().filter(in_lang).any(|p| p.front.stage.as_deref() == Some(s.id.as_str())))
+            .filter_map(|s| context::stage_ref(config, strings, lang, &s.id))
+            .collect();
+        page.versions = search_versions(config, pages, lang);
+        out.insert(format!("{prefix}{SEARCH_URL}index.html"), render_in(input, lang, "search.html", page, None));
+    }
 
-    let mut entries: Vec<(&Page, &ChangeNote)> = pages.pages().flat_map(|p| p.front.changes.iter().map(move |c| (p, c))).collect();
+    // Each page with no translation in a language gets, at the address its
+    // translation would have, a page in that language that says so and
+    // links to it in the default language (so the language switcher never
+    // leads to a missing page).
+    for (lang, l) in config.languages.iter().enumerate().skip(1) {
+        for p in pages.in_default() {
+            if pages.version(config, &p.rel, lang).is_some() {
+                continue;
+            }
+            let mut page = blank_context(config, lang, ContextKind::Fallback, p.front.title.clone(), format!("{base}{}{}", l.prefix, p.url));
+            page.fallback = Some(context::PageLink { title: p.front.title.clone(), url: format!("{base}{}", p.url) });
+            page.versions = context::versions_of(config, pages, &p.rel, lang);
+            page.exit = p.front.audience.iter().any(|a| config.audience(a).is_some_and(|a| a.exit));
+            out.insert(format!("{}{}index.html", l.prefix, p.url), render_in(input, lang, "fallback.html", page, None));
+        }
+    }
+
+    let mut entries: Vec<(&Page, &ChangeNote)> = pages.in_default().flat_map(|p| p.front.changes.iter().map(move |c| (p, c))).collect();
     // Newest first; the same day by page title, then as written.
     entries.sort_by(|a, b| b.1.date.cmp(&a.1.date).then_with(|| a.0.front.title.cmp(&b.0.front.title)).then_with(|| a.0.rel.cmp(&b.0.rel)));
     let items = feed_items(config, pages, &entries, input.rule_changes);
-    let mut page = blank_context(ContextKind::Updates, "Updates".into(), format!("{base}{UPDATES_URL}"));
+    let mut page = blank_context(config, 0, ContextKind::Updates, "Updates".into(), format!("{base}{UPDATES_URL}"));
     page.summary = Some("What has changed on this site, newest first.".into());
     page.feed_url = Some(format!("{base}{FEED_PATH}"));
     page.entries = items
@@ -179,9 +209,9 @@ pub(crate) fn render(input: &Input, sections: Option<&BTreeSet<PageId>>) -> File
     out.insert(FEED_PATH.into(), Ok(feed(config, input.history, &items).into_bytes()));
 
     // What the offline worker shows for a page that is not saved (see crate::offline).
-    if input.site.offline.is_some() {
+    if input.sites[0].offline.is_some() {
         let url = crate::offline::OFFLINE_URL;
-        let mut page = blank_context(ContextKind::Offline, "Saved pages".into(), format!("{base}{url}"));
+        let mut page = blank_context(config, 0, ContextKind::Offline, "Saved pages".into(), format!("{base}{url}"));
         page.summary = Some("The pages of this site saved on this device, which open without signal.".into());
         page.exit = config.audiences.iter().any(|a| a.exit);
         out.insert(format!("{url}index.html"), render_page(input, "offline.html", page));
@@ -190,7 +220,7 @@ pub(crate) fn render(input: &Input, sections: Option<&BTreeSet<PageId>>) -> File
     // The past editions (see crate::editions), newest first.
     if !config.editions.is_empty() {
         let url = crate::editions::EDITIONS_URL;
-        let mut page = blank_context(ContextKind::Editions, "Past editions".into(), format!("{base}{url}"));
+        let mut page = blank_context(config, 0, ContextKind::Editions, "Past editions".into(), format!("{base}{url}"));
         page.summary = Some("This site as it was on earlier dates, with the timescales then in force.".into());
         let mut editions: Vec<&crate::config::Edition> = config.editions.iter().collect();
         editions.sort_by_key(|e| std::cmp::Reverse(e.date));
@@ -218,7 +248,7 @@ pub(crate) fn render(input: &Input, sections: Option<&BTreeSet<PageId>>) -> File
             for (id, label) in res.audiences() {
                 let view = crate::resources::View { audience: id.to_owned(), label: label.to_owned() };
                 let r = (input.view_body)(page_id, &view);
-                let mut page = page_context(config, pages, input.history, p, &r);
+                let mut page = page_context(config, pages, strings, input.history, p, &r);
                 if let Some(last) = page.breadcrumbs.last_mut() {
                     last.url = Some(page.url.clone());
                 }
@@ -227,7 +257,7 @@ pub(crate) fn render(input: &Input, sections: Option<&BTreeSet<PageId>>) -> File
                 page.title = format!("{}: for {}", page.title, label.to_lowercase());
                 page.print_url = None;
                 let nav = page.nav.clone();
-                let html = render_with_nav(input, context::page_template(p.kind), page, nav);
+                let html = render_in(input, p.lang, context::page_template(p.kind), page, Some(nav));
                 out.insert(format!("{}{id}/index.html", p.url), html);
             }
         }
@@ -245,13 +275,42 @@ pub(crate) fn render(input: &Input, sections: Option<&BTreeSet<PageId>>) -> File
     out
 }
 
-/// Renders a made page whose menu marks no entry as current.
-fn render_page(input: &Input, template: &str, page: context::PageContext) -> Result<Vec<u8>, Diagnostic> {
-    render_with_nav(input, template, page, context::nav_for(input.config, input.pages, None))
+/// The search page in every language that has one, for the switcher.
+fn search_versions(config: &SiteConfig, pages: &Pages, lang: usize) -> Vec<context::VersionLink> {
+    if config.languages.len() < 2 {
+        return Vec::new();
+    }
+    config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| context::VersionLink {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            dir: l.dir,
+            url: format!("{}{}{SEARCH_URL}", config.base_path, context::search_prefix(config, pages, i)),
+            current: i == lang,
+            translated: i == 0 || !context::search_prefix(config, pages, i).is_empty(),
+        })
+        .collect()
 }
 
-fn render_with_nav(input: &Input, template: &str, page: context::PageContext, nav: Vec<context::NavContext>) -> Result<Vec<u8>, Diagnostic> {
-    let site = SiteContext { nav, ..input.site.clone() };
+/// Renders a made page of the default language whose menu marks no entry as current.
+fn render_page(input: &Input, template: &str, page: context::PageContext) -> Result<Vec<u8>, Diagnostic> {
+    render_in(input, 0, template, page, None)
+}
+
+/// Renders a made page in language `lang`, with the menu `nav` (None: the
+/// language's menu with no entry marked).
+fn render_in(input: &Input, lang: usize, template: &str, page: context::PageContext, nav: Option<Vec<context::NavContext>>) -> Result<Vec<u8>, Diagnostic> {
+    let nav = nav.unwrap_or_else(|| {
+        let home = input.pages.version(input.config, "_index.md", lang).filter(|_| lang != 0);
+        // The language's menu: made for its home page, with nothing marked.
+        let mut nav = context::nav_for(input.config, input.pages, input.strings, home);
+        nav.iter_mut().for_each(|n| n.current = false);
+        nav
+    });
+    let site = SiteContext { nav, ..input.sites[lang].clone() };
     let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page }));
     input.templates.render(template, &ctx).map(String::into_bytes)
 }
@@ -260,12 +319,12 @@ fn render_with_nav(input: &Input, template: &str, page: context::PageContext, na
 /// title as a level-2 heading with its own headings one level lower and its
 /// ids prefixed, so the page has one outline and no id twice.
 fn print_page(input: &Input, section: &Page, r: &Rendered) -> Option<Result<Vec<u8>, Diagnostic>> {
-    let Input { config, pages, .. } = *input;
-    let groups = context::child_groups(config, pages, section);
+    let Input { config, pages, strings, .. } = *input;
+    let groups = context::child_groups(config, pages, strings, section);
     if groups.is_empty() {
         return None;
     }
-    let mut page = page_context(config, pages, input.history, section, r);
+    let mut page = page_context(config, pages, strings, input.history, section, r);
     let url = format!("{}{}", config.base_path, print_url(&section.url));
     if let Some(last) = page.breadcrumbs.last_mut() {
         last.url = Some(page.url.clone());
@@ -290,7 +349,7 @@ fn print_page(input: &Input, section: &Page, r: &Rendered) -> Option<Result<Vec<
         page.chapters.push(Chapter { title: child.title.clone(), id, url: child.url.clone(), content: html });
     }
     page.groups = groups;
-    Some(render_page(input, "print.html", page))
+    Some(render_in(input, section.lang, "print.html", page, None))
 }
 
 /// The Atom 1.0 feed of the change notes (newest first). Its `updated` is

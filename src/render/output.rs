@@ -27,11 +27,13 @@ pub(crate) struct Outputs {
     pub search: std::sync::OnceLock<Result<Vec<OutFile>, String>>,
 }
 
-/// What every page's template gets as `site`.
-fn site_context(site: &Site) -> SiteContext {
+/// What every page's template gets as `site`, one for each language.
+fn site_contexts(site: &Site) -> Vec<SiteContext> {
     let src = &site.src;
     let offline = crate::offline::enabled(&src.config, &src.opts).then(|| crate::offline::site_context(&src.config, &src.pages, &src.history));
-    SiteContext { as_at_banner: site.tools.banner.clone(), offline, ..context::site_context(&src.config, &src.pages) }
+    (0..src.config.languages.len())
+        .map(|lang| SiteContext { as_at_banner: site.tools.banner.clone(), offline: offline.clone(), ..context::site_context(&src.config, &src.pages, &src.strings, lang) })
+        .collect()
 }
 
 /// Renders everything: every page, the 404 page and the generated pages.
@@ -47,14 +49,15 @@ pub(crate) fn render_pages(site: &mut Site, ids: &[PageId]) -> Vec<String> {
     let html: Vec<Option<Result<String, Diagnostic>>> = match &site.tools.templates {
         None => ids.iter().map(|_| None).collect(),
         Some(templates) => {
-            let (config, pages, history, order) = (&site.src.config, &site.src.pages, &site.src.history, &site.tools.sequences);
-            let site_ctx = site_context(site);
+            let (config, pages, history, order, strings) = (&site.src.config, &site.src.pages, &site.src.history, &site.tools.sequences, &*site.src.strings);
+            let site_ctxs = site_contexts(site);
             let easy = context::easy_read_versions(pages);
             ids.par_iter()
                 .map(|&id| {
                     let s = pages.get(id);
-                    let mut page = context::page_context(config, pages, history, &s.page, &s.body);
-                    (page.section_nav, page.prev, page.next) = context::section_nav(config, pages, order, id);
+                    let site_ctx = &site_ctxs[s.page.lang];
+                    let mut page = context::page_context(config, pages, strings, history, &s.page, &s.body);
+                    (page.section_nav, page.prev, page.next) = context::section_nav(config, pages, strings, order, id);
                     (page.easy_read, page.full_version) = context::versions(config, pages, &easy, &s.page);
                     if site_ctx.offline.is_some() {
                         page.offline_save = crate::offline::offer(config, &s.page);
@@ -82,9 +85,9 @@ pub(crate) fn render_pages(site: &mut Site, ids: &[PageId]) -> Vec<String> {
 /// Renders `404.html` again.
 pub(crate) fn render_not_found(site: &mut Site) {
     site.out.not_found = site.tools.templates.as_ref().map(|templates| {
-        let (config, pages) = (&site.src.config, &site.src.pages);
-        let site = SiteContext { nav: context::nav_for(config, pages, None), ..site_context(site) };
-        let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page: context::not_found_context(config) }));
+        let (config, pages, strings) = (&site.src.config, &site.src.pages, &*site.src.strings);
+        let site = SiteContext { nav: context::nav_for(config, pages, strings, None), ..site_contexts(site).swap_remove(0) };
+        let ctx = Value::from(minijinja::value::Serde(PageContextRoot { site, page: context::not_found_context(config, strings) }));
         templates.render("404.html", &ctx)
     });
 }
@@ -96,13 +99,14 @@ pub(crate) fn refresh_generated(site: &mut Site, sections: Option<&BTreeSet<Page
         site.out.generated.clear();
         return Vec::new();
     };
-    let site_ctx = site_context(site);
+    let site_ctxs = site_contexts(site);
     let input = generated::Input {
         config: &site.src.config,
         pages: &site.src.pages,
+        strings: &site.src.strings,
         history: &site.src.history,
         templates,
-        site: &site_ctx,
+        sites: &site_ctxs,
         resources: site.src.resources.get().map(|r| &**r),
         view_body: &|id, view| crate::parse::view_body(&site.src, &site.tools, id, view),
         rule_changes: &site.tools.rule_changes,
