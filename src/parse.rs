@@ -53,6 +53,8 @@ pub(crate) struct Tools {
     pub sequences: Sequences,
     /// The theme's picture library, for `picture:` images.
     pub pictures: crate::pictures::Pictures,
+    /// The site's language codes, default first.
+    pub language_codes: Vec<String>,
 }
 
 /// Compiles the theme's templates; their problems, if any, instead.
@@ -97,7 +99,8 @@ pub(crate) fn parse(mut src: Sources) -> Site {
     let rule_changes = src.rules.get().map(|r| crate::asat::rule_changes(r.engine(), r.as_at())).unwrap_or_default();
     let sequences = Sequences::new(config, &src.pages);
     let pictures = crate::pictures::Pictures::new(&asset_map, &config.base_path, &src.picture_alts);
-    let tools = Tools { static_files, asset_map, templates, template_diags, rules_json, functions, linker, urls, banner, rule_changes, sequences, pictures };
+    let language_codes = config.languages.iter().map(|l| l.code.clone()).collect();
+    let tools = Tools { static_files, asset_map, templates, template_diags, rules_json, functions, linker, urls, banner, rule_changes, sequences, pictures, language_codes };
     let all: Vec<PageId> = src.pages.ids().collect();
     for (id, (body, readability)) in all.iter().zip(bodies(&src, &tools, &all)) {
         let s = src.pages.get_mut(*id);
@@ -107,31 +110,74 @@ pub(crate) fn parse(mut src: Sources) -> Site {
     Site { src, tools, out: Default::default(), fragments: Vec::new(), checks: Vec::new() }
 }
 
-fn resolver<'a>(src: &'a Sources, tools: &'a Tools) -> Resolver<'a> {
-    Resolver { urls: &tools.urls, drafts: &src.pages.drafts, base_path: &src.config.base_path, glossary: tools.linker.as_ref(), templates: tools.templates.as_deref(), pictures: Some(&tools.pictures) }
+fn resolver<'a>(src: &'a Sources, tools: &'a Tools, source_headings: Option<&'a HashMap<String, Vec<(u8, String)>>>) -> Resolver<'a> {
+    Resolver {
+        urls: &tools.urls,
+        drafts: &src.pages.drafts,
+        base_path: &src.config.base_path,
+        glossary: tools.linker.as_ref(),
+        templates: tools.templates.as_deref(),
+        pictures: Some(&tools.pictures),
+        languages: &tools.language_codes,
+        source_headings,
+        strings: Some(&src.strings),
+    }
+}
+
+/// The heading ids (level, id) of every page that has a translation, from
+/// its body as parsed (`fresh` first, then the site's).
+fn source_headings(src: &Sources, fresh: &HashMap<PageId, &Rendered>) -> HashMap<String, Vec<(u8, String)>> {
+    src.pages
+        .pages()
+        .filter_map(|p| p.source.as_deref())
+        .filter_map(|s| {
+            let id = src.pages.id(s)?;
+            let body = fresh.get(&id).copied().unwrap_or(&src.pages.get(id).body);
+            Some((s.to_owned(), body.headings.iter().map(|h| (h.level, h.id.clone())).collect()))
+        })
+        .collect()
 }
 
 /// A page's body as one audience's view of it shows it (the resources list
 /// with that audience's rows only), for the per-audience pages.
 pub(crate) fn view_body(src: &Sources, tools: &Tools, id: PageId, view: &crate::resources::View) -> Rendered {
-    markdown::render(&src.pages.get(id).page, &resolver(src, tools), &tools.functions.in_view(view))
+    let headings = source_headings(src, &HashMap::new());
+    markdown::render(&src.pages.get(id).page, &resolver(src, tools, Some(&headings)), &tools.functions.in_view(view))
 }
 
 /// The bodies of some pages, parsed again (for `waymark serve`), with their
 /// readability where the plain-language checks apply.
 pub(crate) fn bodies(src: &Sources, tools: &Tools, ids: &[PageId]) -> Vec<(Rendered, Option<Readability>)> {
-    let resolver = resolver(src, tools);
     let plain = &src.config.check.plain_audiences;
-    ids.par_iter()
-        .map(|&id| {
-            let page = &src.pages.get(id).page;
-            let body = markdown::render(page, &resolver, &tools.functions);
-            let readability = if page.front.format == crate::load::Format::EasyRead {
-                crate::check::easy_read::readability(&body)
-            } else {
-                page.front.audience.iter().any(|a| plain.contains(a)).then(|| crate::check::plain::readability(&body)).flatten()
-            };
-            (body, readability)
-        })
-        .collect()
+    let one = |resolver: &Resolver, id: PageId| {
+        let page = &src.pages.get(id).page;
+        let body = markdown::render(page, resolver, &tools.functions);
+        // The reading-age formulas are made for English.
+        let readability = if page.lang != 0 {
+            None
+        } else if page.front.format == crate::load::Format::EasyRead {
+            crate::check::easy_read::readability(&body)
+        } else {
+            page.front.audience.iter().any(|a| plain.contains(a)).then(|| crate::check::plain::readability(&body)).flatten()
+        };
+        (body, readability)
+    };
+    // The default language's pages first: translations take their heading ids.
+    let (first, later): (Vec<(usize, PageId)>, Vec<(usize, PageId)>) = ids.iter().copied().enumerate().partition(|(_, id)| src.pages.get(*id).page.source.is_none());
+    let resolver = resolver(src, tools, None);
+    let mut out: Vec<Option<(Rendered, Option<Readability>)>> = (0..ids.len()).map(|_| None).collect();
+    let made: Vec<_> = first.par_iter().map(|&(_, id)| one(&resolver, id)).collect();
+    if !later.is_empty() {
+        let fresh: HashMap<PageId, &Rendered> = first.iter().zip(&made).map(|((_, id), (b, _))| (*id, b)).collect();
+        let headings = source_headings(src, &fresh);
+        let resolver = self::resolver(src, tools, Some(&headings));
+        let translated: Vec<_> = later.par_iter().map(|&(_, id)| one(&resolver, id)).collect();
+        for ((i, _), r) in later.iter().zip(translated) {
+            out[*i] = Some(r);
+        }
+    }
+    for ((i, _), r) in first.iter().zip(made) {
+        out[*i] = Some(r);
+    }
+    out.into_iter().map(|r| r.expect("every page is parsed")).collect()
 }

@@ -45,14 +45,16 @@ pub struct Page<'a> {
 }
 
 /// Builds the index of `pages` and returns its files (paths under the output
-/// folder). `language` is the site's language tag (`en-GB`): its primary
-/// subtag picks the stemmer.
-pub fn index(pages: Vec<Page<'_>>, language: &str) -> Result<Vec<OutFile>, String> {
-    index_parts(pages, language, indexed_part)
+/// folder). `languages` are the site's language tags (`en-GB`, `pl`…): with
+/// one, its primary subtag picks the stemmer for every page; with more,
+/// each page is indexed in the language of its `<html lang>`, each language
+/// an index of its own (a search on a Polish page finds Polish pages only).
+pub fn index(pages: Vec<Page<'_>>, languages: &[&str]) -> Result<Vec<OutFile>, String> {
+    index_parts(pages, languages, indexed_part)
 }
 
-fn index_parts(pages: Vec<Page<'_>>, language: &str, part: fn(&str) -> String) -> Result<Vec<OutFile>, String> {
-    let mut indexer = Indexer::with_part(language, part)?;
+fn index_parts(pages: Vec<Page<'_>>, languages: &[&str], part: fn(&str) -> String) -> Result<Vec<OutFile>, String> {
+    let mut indexer = Indexer::with_part(languages, part)?;
     indexer.add(pages)?;
     indexer.finish()
 }
@@ -74,19 +76,22 @@ impl std::fmt::Debug for Indexer {
 }
 
 impl Indexer {
-    /// An empty index for pages in `language`.
-    pub fn new(language: &str) -> Result<Indexer, String> {
-        Indexer::with_part(language, indexed_part)
+    /// An empty index for pages in `languages` (see [`index`]).
+    pub fn new(languages: &[&str]) -> Result<Indexer, String> {
+        Indexer::with_part(languages, indexed_part)
     }
 
-    fn with_part(language: &str, part: fn(&str) -> String) -> Result<Indexer, String> {
+    fn with_part(languages: &[&str], part: fn(&str) -> String) -> Result<Indexer, String> {
         use pagefind::api::PagefindIndex;
         use pagefind::options::PagefindServiceConfig;
-        let lang = language.split(['-', '_']).next().unwrap_or("en").to_ascii_lowercase();
-        let options = PagefindServiceConfig::builder()
-            .force_language(lang)
-            .exclude_selectors(EXCLUDE.iter().map(|s| (*s).to_owned()).collect())
-            .build();
+        let exclude: Vec<String> = EXCLUDE.iter().map(|s| (*s).to_owned()).collect();
+        let options = match languages {
+            [language] => {
+                let lang = language.split(['-', '_']).next().unwrap_or("en").to_ascii_lowercase();
+                PagefindServiceConfig::builder().force_language(lang).exclude_selectors(exclude).build()
+            }
+            _ => PagefindServiceConfig::builder().exclude_selectors(exclude).build(),
+        };
         let runtime = tokio::runtime::Builder::new_current_thread().build().map_err(|e| format!("cannot start the search indexer: {e}"))?;
         let index = runtime.block_on(async {
             let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
@@ -291,7 +296,7 @@ mod tests {
     fn indexes_pages_and_keeps_only_the_files_the_theme_loads() {
         let a = page("Core groups", "The first core group meets within fifteen days.", "Practitioners");
         let b = page("Your plan", "The plan says who will help your family.", "Parents and carers");
-        let files = index(vec![Page { url: "/core-groups/".into(), html: &a }, Page { url: "/plan/".into(), html: &b }], "en-GB").unwrap();
+        let files = index(vec![Page { url: "/core-groups/".into(), html: &a }, Page { url: "/plan/".into(), html: &b }], &["en-GB"]).unwrap();
         let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for want in ["pagefind/pagefind.js", "pagefind/pagefind-worker.js", "pagefind/pagefind-entry.json", "pagefind/wasm.en.pagefind"] {
             assert!(names.contains(&want), "{want} missing from {names:?}");
@@ -319,8 +324,8 @@ mod tests {
         let a = whole("Core groups", "The first core group meets within fifteen days.");
         let b = whole("Your plan", "The plan says who will help your family.");
         let pages = || vec![Page { url: "/a/".into(), html: &a }, Page { url: "/b/".into(), html: &b }];
-        let trimmed = index_parts(pages(), "en", indexed_part).unwrap();
-        let full = index_parts(pages(), "en", str::to_owned).unwrap();
+        let trimmed = index_parts(pages(), &["en"], indexed_part).unwrap();
+        let full = index_parts(pages(), &["en"], str::to_owned).unwrap();
         assert!(indexed_part(&a).len() < a.len() && indexed_part(&a).starts_with("<html lang=\"en-GB\" class=\"x\"><head><title>Core groups – Site</title></head><body><main"));
         assert_eq!(trimmed.len(), full.len());
         for (t, f) in trimmed.iter().zip(&full) {
@@ -351,8 +356,8 @@ mod tests {
         let part = indexed_part(page);
         assert!(part.len() * 2 < page.len(), "{} of {}", part.len(), page.len());
         assert!(!part.contains("wm-section-nav") && !part.contains("wm-toc") && part.contains("data-pagefind-filter"), "{part}");
-        let trimmed = index_parts(some(&pages), "en-GB", indexed_part).unwrap();
-        let full = index_parts(some(&pages), "en-GB", str::to_owned).unwrap();
+        let trimmed = index_parts(some(&pages), &["en-GB"], indexed_part).unwrap();
+        let full = index_parts(some(&pages), &["en-GB"], str::to_owned).unwrap();
         assert_eq!(trimmed.iter().map(|f| &f.path).collect::<Vec<_>>(), full.iter().map(|f| &f.path).collect::<Vec<_>>());
         for (t, f) in trimmed.iter().zip(&full) {
             assert!(t.bytes == f.bytes, "{} differs", t.path);
@@ -377,7 +382,7 @@ mod tests {
     #[test]
     fn the_same_pages_give_the_same_files() {
         let a = page("Core groups", "The first core group meets within fifteen days.", "Practitioners");
-        let run = || index(vec![Page { url: "/a/".into(), html: &a }], "en").unwrap();
+        let run = || index(vec![Page { url: "/a/".into(), html: &a }], &["en"]).unwrap();
         let (x, y) = (run(), run());
         assert_eq!(x.len(), y.len());
         for (x, y) in x.iter().zip(&y) {

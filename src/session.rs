@@ -118,7 +118,10 @@ impl Session {
         let mut staging = crate::write::Staging::new(&out_dir)?;
         #[cfg(feature = "search")]
         let mut indexer = match site.src.opts.current_site {
-            None => Some(crate::search::Indexer::new(&site.src.config.language).map_err(usage)?),
+            None => {
+                let languages: Vec<&str> = site.src.config.languages.iter().map(|l| l.code.as_str()).collect();
+                Some(crate::search::Indexer::new(&languages).map_err(usage)?)
+            }
             Some(_) => None,
         };
         let ids: Vec<PageId> = site.pages().ids().collect();
@@ -376,6 +379,11 @@ impl Session {
                         return Ok(false);
                     }
                     page.parent = old.parent.clone();
+                    // A translation and its page show each other (titles,
+                    // heading ids, the language switcher): load everything.
+                    if page.source.is_some() || self.site.pages().pages().any(|q| q.source.as_deref() == Some(old.rel.as_str())) {
+                        return Ok(false);
+                    }
                     let f = (&old.front, &page.front);
                     if f.0.title != f.1.title && self.site.src.resources.get().is_some_and(|r| r.linked.contains(&old.rel)) {
                         return Ok(false); // the resources list shows its title

@@ -126,7 +126,8 @@ pub(crate) fn check(input: &Input<'_>) -> Vec<Diagnostic> {
                         .with_help("write the whole words, and explain them if they are not everyday ones"),
                 );
             }
-            for e in &input.words.entries {
+            // The words-to-avoid list is in the default language.
+            for e in input.words.entries.iter().filter(|_| page.lang == 0) {
                 if find_word(authored, &e.word).is_some() {
                     out.push(
                         Diagnostic::warning(Code::PlainWord, format!("\u{201c}{}\u{201d} is on the site's list of words to avoid", e.word))

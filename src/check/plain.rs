@@ -91,15 +91,17 @@ pub(crate) fn measure(text: &str) -> Option<Readability> {
     })
 }
 
-/// Splits a block's text into sentences (at `.`, `!` or `?` followed by a space).
+/// Splits a block's text into sentences (at `.`, `!` or `?` followed by a
+/// space; also Urdu's full stop `۔` and the Arabic question mark `؟`).
 pub(crate) fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
     for (i, c) in text.char_indices() {
-        if matches!(c, '.' | '!' | '?') && bytes.get(i + 1).is_none_or(|b| *b == b' ') {
-            out.push(text[start..=i].trim());
-            start = i + 1;
+        let next = i + c.len_utf8();
+        if matches!(c, '.' | '!' | '?' | '\u{06d4}' | '\u{061f}') && bytes.get(next).is_none_or(|b| *b == b' ') {
+            out.push(text[start..next].trim());
+            start = next;
         }
     }
     if start < text.len() && !text[start..].trim().is_empty() {
@@ -144,10 +146,16 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
         if !is_plain_page(input, page) || Some(page.rel.as_str()) == glossary_page {
             continue;
         }
+        // In another language than the default, only what does not depend
+        // on English holds: the length of sentences (the reading-age
+        // formula, the glossary and the words to avoid are English).
+        let english = page.lang == 0;
         // Easy Read pages have stricter checks of their own, line by line
         // (super::easy_read); the glossary terms are checked here for both.
         if page.front.format == crate::load::Format::EasyRead {
-            out.extend(unexplained_terms(input, page, r, glossary_page));
+            if english {
+                out.extend(unexplained_terms(input, page, r, glossary_page));
+            }
             continue;
         }
         if let Some(m) = s.readability
@@ -177,7 +185,7 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
                     );
                 }
             }
-            for e in &input.words.entries {
+            for e in input.words.entries.iter().filter(|_| english) {
                 if find_word(&b.authored, &e.word).is_some() {
                     out.push(
                         Diagnostic::warning(Code::PlainWord, format!("\u{201c}{}\u{201d} is on the site's list of words to avoid", e.word))
@@ -187,7 +195,9 @@ pub fn check(input: &Input<'_>) -> Vec<Diagnostic> {
                 }
             }
         }
-        out.extend(unexplained_terms(input, page, r, glossary_page));
+        if english {
+            out.extend(unexplained_terms(input, page, r, glossary_page));
+        }
     }
     out
 }

@@ -168,8 +168,14 @@ pub(crate) fn load(opts: &BuildOptions) -> Result<Sources, Failure> {
 
 /// The page an Easy Read page is the version of (`easy_read_of`, resolved
 /// like a link from the page's folder), as a content path.
+/// A translation's Easy Read version pairs with the page's translation in
+/// the same language (`easy_read_of` is written as in the source).
 pub(crate) fn easy_read_target(p: &Page) -> Option<String> {
-    crate::markdown::normalise(&p.rel, p.front.easy_read_of.as_deref()?.trim())
+    let target = crate::markdown::normalise(&p.rel, p.front.easy_read_of.as_deref()?.trim())?;
+    match (&p.source, crate::lang::split_file_name(&p.rel)) {
+        (Some(_), Some((_, code))) if !target.ends_with(&format!(".{code}.md")) => Some(crate::lang::translated_rel(&target, code)),
+        _ => Some(target),
+    }
 }
 
 /// Every `easy_read_of` names an ordinary published page, and no page has

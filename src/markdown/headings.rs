@@ -26,6 +26,12 @@ struct Open<'a> {
 pub(super) struct Headings<'a> {
     used: HashSet<String>,
     open: Option<Open<'a>>,
+    /// A translation: its source page's headings (level, id), in order.
+    inherit: Vec<(u8, String)>,
+    /// How many headings have ended.
+    count: usize,
+    /// The anchor link's label, `{title}` standing for the heading's text.
+    anchor_label: &'a str,
 }
 
 /// A finished heading: its events for the page, and what the page records.
@@ -37,7 +43,7 @@ pub(super) struct Done<'a> {
 
 impl<'a> Headings<'a> {
     /// Reserves the ids the page sets itself, so generated ones never take them.
-    pub(super) fn new<'e>(events: impl IntoIterator<Item = &'e Event<'e>>) -> Self {
+    pub(super) fn new<'e>(events: impl IntoIterator<Item = &'e Event<'e>>, inherit: Vec<(u8, String)>, anchor_label: &'a str) -> Self {
         let used = events
             .into_iter()
             .filter_map(|ev| match ev {
@@ -45,7 +51,7 @@ impl<'a> Headings<'a> {
                 _ => None,
             })
             .collect();
-        Headings { used, open: None }
+        Headings { used, open: None, inherit, count: 0, anchor_label }
     }
 
     /// Whether a heading is being read (its events go to [`Headings::push`]).
@@ -98,8 +104,13 @@ impl<'a> Headings<'a> {
                 }
                 id
             }
-            None => unique_id(&slugify(&title), &mut self.used),
+            None => match self.inherit.get(self.count) {
+                // The source's heading at the same place and level lends its id.
+                Some((l, id)) if *l == level as u8 && self.used.insert(id.clone()) => id.clone(),
+                _ => unique_id(&slugify(&title), &mut self.used),
+            },
         };
+        self.count += 1;
         ids.insert(id.clone());
         let lvl = level as u8;
         let mut open = String::new();
@@ -108,8 +119,8 @@ impl<'a> Headings<'a> {
         open.push_str("\">");
         let mut close = String::from(" <a class=\"wm-anchor\" href=\"#");
         escape_href(&mut close, &id).expect("string");
-        close.push_str("\" aria-label=\"Link to this section: ");
-        escape_html(&mut close, &title).expect("string");
+        close.push_str("\" aria-label=\"");
+        escape_html(&mut close, &self.anchor_label.replace("{title}", &title)).expect("string");
         writeln!(close, "\">#</a></h{lvl}>").expect("string");
         let mut out = Vec::with_capacity(events.len() + 2);
         out.push(Event::Html(open.into()));
@@ -164,7 +175,7 @@ mod tests {
     fn generated_ids_avoid_explicit_ones_and_repeats_are_reported() {
         let page = super::super::tests::page("");
         let explicit = [Event::Start(Tag::Heading { level: HeadingLevel::H2, id: Some("plan".into()), classes: vec![], attrs: vec![] })];
-        let mut h = Headings::new(&explicit);
+        let mut h = Headings::new(&explicit, Vec::new(), "Link to this section: {title}");
         let (mut ids, mut diags) = (HashSet::new(), Vec::new());
         fn heading<'a>(h: &mut Headings<'a>, page: &Page, text: &'a str, id: Option<&str>, ids: &mut HashSet<String>, diags: &mut Vec<Diagnostic>) -> Done<'a> {
             h.start(HeadingLevel::H2, id, page, page.body_start, diags);

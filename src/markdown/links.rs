@@ -67,6 +67,15 @@ fn resolve_link(dest: &str, page: &Page, resolver: &Resolver<'_>, offset: usize,
         r.diags.push(Diagnostic::error(Code::BrokenLink, format!("the link `{dest}` goes above the content folder")).at(&page.src, offset));
         return None;
     };
+    // In a translation, a link to a page goes to that page's version in the
+    // same language where it has one.
+    let target = match resolver.languages.get(page.lang).filter(|_| page.lang != 0 && target.ends_with(".md")) {
+        Some(code) => {
+            let translated = crate::lang::translated_rel(&target, code);
+            if resolver.urls.contains_key(&translated) { translated } else { target }
+        }
+        None => target,
+    };
     match resolver.urls.get(&target) {
         Some(url) => {
             if target.ends_with(".md") {

@@ -171,6 +171,15 @@ pub struct Resolver<'a> {
     pub templates: Option<&'a crate::render::Templates>,
     /// The theme's picture library (`picture:` images); None: none known.
     pub pictures: Option<&'a crate::pictures::Pictures>,
+    /// The site's language codes, default first: a link in a translation
+    /// goes to the same language's version of its target where there is one.
+    pub languages: &'a [String],
+    /// The heading ids of pages that have translations (by `rel`), in order:
+    /// a translation's headings take its source's ids, so `#fragments` work
+    /// in every language and the switcher's pages line up.
+    pub source_headings: Option<&'a HashMap<String, Vec<(u8, String)>>>,
+    /// The words of the theme (the heading anchors' label); None: English.
+    pub strings: Option<&'a crate::i18n::Strings>,
 }
 
 fn options() -> Options {
@@ -196,13 +205,16 @@ pub fn render(page: &Page, resolver: &Resolver<'_>, calls: &dyn Calls) -> Render
     r.calls = exprs;
     easy_read::resolve_pictures(&mut events, |o| map.original(o), page, resolver, &mut r.diags);
     let templates = Some(resolver.templates.unwrap_or_else(|| crate::render::Templates::builtin()));
-    let mut headings = headings::Headings::new(events.iter().map(|(e, _)| e));
+    let inherit = page.source.as_deref().and_then(|s| resolver.source_headings?.get(s)).cloned().unwrap_or_default();
+    let anchor_label = resolver.strings.and_then(|s| s.get(page.lang, "heading.anchor")).unwrap_or("Link to this section: {title}");
+    let mut headings = headings::Headings::new(events.iter().map(|(e, _)| e), inherit, anchor_label);
     let mut notes = footnotes::Footnotes::new(events.iter().map(|(e, _)| e));
     let mut alerts = alerts::Alerts::default();
     let mut tables = tables::Tables::default();
     let mut prose = text::TextCollector::default();
-    // Glossary linking: on unless the page opts out, never on the glossary itself.
-    let mut glossary = glossary::GlossaryLinks::new(resolver.glossary.filter(|l| page.front.glossary && l.page_rel != page.rel));
+    // Glossary linking: on unless the page opts out, never on the glossary
+    // itself, and not in translations (the glossary is in the default language).
+    let mut glossary = glossary::GlossaryLinks::new(resolver.glossary.filter(|l| page.front.glossary && page.lang == 0 && l.page_rel != page.rel));
     let mut easy = easy_read::EasyRead::new(page.front.format == crate::load::Format::EasyRead);
     let mut out = writer::Out::new(page.lang);
     // The lines of the HTML block being read, with their offsets.
@@ -307,7 +319,7 @@ mod tests {
         urls.insert("a/b.md".to_owned(), "a/b/".to_owned());
         urls.insert("a/c.md".to_owned(), "a/c/".to_owned());
         let drafts = HashSet::new();
-        let resolver = Resolver { urls: &urls, drafts: &drafts, base_path: "/x/", glossary: None, templates: None, pictures: None };
+        let resolver = Resolver { urls: &urls, drafts: &drafts, base_path: "/x/", glossary: None, templates: None, pictures: None, languages: &[], source_headings: None, strings: None };
         render(&page(body), &resolver, &Echo)
     }
 
@@ -384,7 +396,7 @@ mod tests {
         map.insert("pictures/meeting.svg".to_owned(), "static/pictures/meeting.1.svg".to_owned());
         let alts = crate::pictures::AltTexts { by_name: [("meeting".to_owned(), "People at a meeting".to_owned())].into() };
         let pictures = crate::pictures::Pictures::new(&map, "/x/", &alts);
-        let resolver = Resolver { urls: &urls, drafts: &drafts, base_path: "/x/", glossary: None, templates: None, pictures: Some(&pictures) };
+        let resolver = Resolver { urls: &urls, drafts: &drafts, base_path: "/x/", glossary: None, templates: None, pictures: Some(&pictures), languages: &[], source_headings: None, strings: None };
         let mut p = page("![](picture:meeting)\nA meeting is people *talking*.\nIt is {{ t() }}.\n\nNo picture here.\n\n- a list item\n\n![x](picture:meetng)\n");
         p.front.format = crate::load::Format::EasyRead;
         let r = render(&p, &resolver, &Echo);

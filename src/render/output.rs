@@ -239,7 +239,8 @@ pub(crate) fn search_files(site: &Site) -> Result<&[OutFile], Failure> {
             .iter()
             .filter_map(|s| Some(crate::search::Page { url: format!("{base}{}", s.page.url), html: s.output()? }))
             .collect();
-        crate::search::index(pages, &site.src.config.language)
+        let languages: Vec<&str> = site.src.config.languages.iter().map(|l| l.code.as_str()).collect();
+        crate::search::index(pages, &languages)
     });
     made.as_deref().map_err(|e| Failure::Error(crate::Error::Usage(e.clone())))
 }
