@@ -15,6 +15,8 @@ use std::process::{Command, Stdio};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
     dates: HashMap<String, time::Date>,
+    /// The dates of commits that translations name (`translated_from:`).
+    commits: HashMap<String, time::Date>,
 }
 
 impl History {
@@ -43,7 +45,26 @@ impl History {
                 dates.entry(rel.to_owned()).and_modify(|x: &mut time::Date| *x = (*x).max(d)).or_insert(d);
             }
         }
-        Some(History { dates })
+        Some(History { dates, commits: HashMap::new() })
+    }
+
+    /// Looks up the commit date of each of `commits` (abbreviated or full
+    /// hashes); one that git does not know is left out.
+    pub fn resolve_commits<'a>(&mut self, root: &Path, commits: impl Iterator<Item = &'a str>) {
+        for c in commits {
+            if self.commits.contains_key(c) {
+                continue;
+            }
+            let found = git(root, &["show", "-s", "--format=%cs", &format!("{c}^{{commit}}")]).and_then(|d| timescales::date::parse_iso(d.trim()));
+            if let Some(d) = found {
+                self.commits.insert(c.to_owned(), d);
+            }
+        }
+    }
+
+    /// The date of a commit [`History::resolve_commits`] found.
+    pub fn commit_date(&self, commit: &str) -> Option<time::Date> {
+        self.commits.get(commit).copied()
     }
 
     /// The newest date of any file.

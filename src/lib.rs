@@ -98,6 +98,7 @@ pub(crate) mod search;
 pub(crate) mod theme;
 pub(crate) mod timing;
 pub(crate) mod timescale_table;
+pub(crate) mod wording;
 pub(crate) mod yaml;
 
 // The commands beyond build and check.

@@ -88,7 +88,8 @@ pub(crate) fn parse(mut src: Sources) -> Site {
         rules: rules_json.as_ref().map(|(p, _)| format!("{}{p}", config.base_path)).unwrap_or_default(),
     };
     let glossary: Arc<Glossary> = src.glossary.get().cloned().unwrap_or_default();
-    let functions = PageFunctions::new(rules, glossary.clone(), calculator_assets, src.resources.get().cloned(), templates.clone()).with_base_path(&config.base_path).with_failed_data(src.rules.failed(), src.resources.failed());
+    let languages = crate::render::Languages { wordings: src.wordings.clone(), strings: src.strings.clone(), codes: config.languages.iter().map(|l| l.code.clone()).collect() };
+    let functions = PageFunctions::new(rules, glossary.clone(), calculator_assets, src.resources.get().cloned(), templates.clone(), languages).with_base_path(&config.base_path).with_failed_data(src.rules.failed(), src.resources.failed());
     let urls = crate::load::link_targets(&src.pages, &src.assets);
     let linker = src.pages.glossary_page().and_then(|id| {
         let p = &src.pages.get(id).page;

@@ -66,6 +66,16 @@ impl std::fmt::Debug for PageFunctions {
     }
 }
 
+/// What page functions need to speak a page's language: each language's
+/// wording of the rules (None for the default), the theme's strings and the
+/// language codes.
+#[derive(Debug, Clone, Default)]
+pub struct Languages {
+    pub wordings: Vec<Option<Arc<crate::wording::Wording>>>,
+    pub strings: Arc<crate::i18n::Strings>,
+    pub codes: Vec<String>,
+}
+
 /// A page function's result for a partial to render: `partials/<name>`
 /// with the context.
 #[derive(Debug)]
@@ -122,16 +132,30 @@ impl PageFunctions {
         calculators: crate::calculator::Assets,
         resources: Option<Arc<crate::resources::Resources>>,
         templates: Option<Arc<Templates>>,
+        languages: Languages,
     ) -> Self {
         let mut env = Environment::new();
         env.set_debug(true);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         let r = rules.clone();
-        env.add_function("timescale", move |id: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+        env.add_function("timescale", move |state: &minijinja::State, id: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
             let plain: Option<bool> = kwargs.get("plain")?;
             kwargs.assert_all_used()?;
             let rules = need_rules(&r)?;
-            rules.describe(&id, plain.unwrap_or(false)).map(Value::from).map_err(author_error)
+            let lang = state.lookup("lang").and_then(|v| usize::try_from(v).ok()).unwrap_or(0);
+            if lang == 0 {
+                return rules.describe(&id, plain.unwrap_or(false)).map(Value::from).map_err(author_error);
+            }
+            // A translated page: the rule in its language's words.
+            let code = languages.codes.get(lang).map_or("", String::as_str);
+            let Some(w) = languages.wordings.get(lang).and_then(Option::as_deref) else {
+                let file = crate::wording::path_for(rules.path(), code);
+                return Err(author_error(format!("this page is in `{code}`, and there is no {} with the rules in its words", file.display())));
+            };
+            let strings = &languages.strings;
+            let date = |d: timescales::Date| strings.date(lang, d);
+            let text = |k: &str| strings.get(lang, k).unwrap_or(k).to_owned();
+            rules.describe_in(&id, w, &date, &text).map(Value::from).map_err(author_error)
         });
         let r = rules.clone();
         env.add_function("timescale_source", move |id: String| -> Result<Value, minijinja::Error> {
@@ -199,7 +223,7 @@ impl PageFunctions {
         }
         let compiled = self.env.compile_expression(expr).map_err(|e| format!("cannot read `{{{{ {expr} }}}}`: {}", e.detail().unwrap_or("syntax error")))?;
         let page_url = format!("{}{}", self.base_path, page.url);
-        let value = compiled.eval(minijinja::context! { page_url, view => view.map(|v| Value::from(minijinja::value::Serde(v))) }).map_err(|e| {
+        let value = compiled.eval(minijinja::context! { page_url, lang => page.lang, view => view.map(|v| Value::from(minijinja::value::Serde(v))) }).map_err(|e| {
             let detail = e.detail().map(str::to_owned).unwrap_or_else(|| e.kind().to_string());
             format!("`{name}(…)` failed: {detail}")
         })?;

@@ -205,6 +205,42 @@ impl SiteRules {
         })
     }
 
+    /// Rule `id` in the family words of another language (`wording`, from
+    /// its `rules.<code>.yaml`), with the figure in force on the as-at day and
+    /// a scheduled change in brackets, in that language: `date` writes a
+    /// date and `text` gives the theme's strings (`timescale.from`…).
+    pub(crate) fn describe_in(&self, id: &str, wording: &crate::wording::Wording, date: &dyn Fn(Date) -> String, text: &dyn Fn(&str) -> String) -> Result<String, String> {
+        let now = self.now.timescale(id).ok_or_else(|| self.unknown(id))?;
+        let words = wording.describe(id, now.length().as_ref())?;
+        let fill = |key: &str, day: Date, length: Option<String>| {
+            let t = text(key).replace("{date}", &date(day));
+            format!("{words} {}", length.map_or(t.clone(), |l| t.replace("{length}", &l)))
+        };
+        if let (Some(day), Some(t)) = (self.as_at, self.rules.timescale(id))
+            && t.version_at(day).is_none()
+        {
+            return Ok(match (t.start(), t.until) {
+                (Some(s), _) if day < s => fill("timescale.applies_from", s, None),
+                (_, Some(u)) => fill("timescale.ended", u, None),
+                _ => words,
+            });
+        }
+        Ok(match self.next_change(id, true) {
+            Some((day, None)) => fill("timescale.ends", day, None),
+            Some((day, Some(_))) => match self.rules.at(day).timescale(id).and_then(|t| t.length()).and_then(|l| wording.length(&l)) {
+                Some(l) => fill("timescale.from", day, Some(l)),
+                None => fill("timescale.changes", day, None),
+            },
+            None => words,
+        })
+    }
+
+    /// Every timescale id with its figure on the as-at day (for the
+    /// wording files of other languages).
+    pub(crate) fn lengths(&self) -> Vec<(String, Option<timescales::Length>)> {
+        self.now.timescales().iter().map(|t| (t.id.clone(), t.length())).collect()
+    }
+
     /// The first change to the words of rule `id` after the as-at day: its
     /// date and the rule in words from then (`None`: the rule ends then).
     /// A version that changes only the source is not a change of the words.

@@ -11,6 +11,8 @@
 //!   (no browser; the browser gate in `tests/browser` goes further);
 //! - [`plain`]: plain-language lint of pages for families and young people;
 //! - [`easy_read`]: the stricter checks of Easy Read pages, line by line;
+//! - [`translations`]: translations older than their source, or whose
+//!   headings or links differ from it;
 //! - [`hygiene`]: review dates, missing audience or sources, timescales typed
 //!   by hand, rules no page uses;
 //! - `links` (feature `links`): every link of the output checked with
@@ -28,6 +30,7 @@ pub(crate) mod hygiene;
 #[cfg(feature = "links")]
 pub mod links;
 pub(crate) mod plain;
+pub(crate) mod translations;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -54,6 +57,8 @@ pub(crate) struct Input<'a> {
     pub words: &'a plain::WordsToAvoid,
     /// Today, for review dates (None: not checked).
     pub today: Option<time::Date>,
+    /// Each content file's last commit date (and the commits translations name).
+    pub history: &'a crate::history::History,
 }
 
 impl Input<'_> {
@@ -74,6 +79,7 @@ pub(crate) fn run(site: &Site, only: Option<&BTreeSet<PageId>>) -> Vec<Diagnosti
         out.extend(plain::check(input));
         out.extend(easy_read::check(input));
         out.extend(hygiene::check(input));
+        out.extend(translations::check(input));
         out
     })
 }
@@ -99,6 +105,7 @@ fn with_input(site: &Site, only: Option<&BTreeSet<PageId>>, f: impl FnOnce(&Inpu
         glossary: site.src.glossary.get().map_or(&default_glossary, |g| &**g),
         words: words.unwrap_or(&default_words),
         today: site.src.opts.today,
+        history: &site.src.history,
     };
     f(&input)
 }

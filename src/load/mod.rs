@@ -116,6 +116,9 @@ pub(crate) struct Sources {
     pub picture_alts: crate::pictures::AltTexts,
     /// The theme's and the site's words in every language (`i18n/<code>.yaml`).
     pub strings: Arc<crate::i18n::Strings>,
+    /// The rules in each language's family words (`rules.<code>.yaml`),
+    /// by language; None for the default and where a language has none.
+    pub wordings: Vec<Option<Arc<crate::wording::Wording>>>,
     /// Each content file's last commit date.
     pub history: History,
     /// Problems that belong to no single page's front matter: site.toml's
@@ -133,7 +136,13 @@ pub(crate) fn load(opts: &BuildOptions) -> Result<Sources, Failure> {
     }
     let Content { pages, assets, refused, mut diags } = load_content(&config, opts.drafts)?;
 
-    let history = History::load(&config.root, &config.content);
+    let mut history = History::load(&config.root, &config.content);
+    // Translations that name the commit of the text they follow.
+    let commits: Vec<&str> = pages.pages().filter_map(|p| match &p.front.translated_from {
+        Some(TranslatedFrom::Commit(c)) => Some(c.as_str()),
+        _ => None,
+    }).collect();
+    history.resolve_commits(&config.root, commits.into_iter());
     let rules = match &config.rules {
         Some(rel) => match SiteRules::load(&config.root, rel) {
             Ok(mut r) => {
@@ -150,6 +159,27 @@ pub(crate) fn load(opts: &BuildOptions) -> Result<Sources, Failure> {
         },
         None => DataFile::Absent,
     };
+    let mut wordings: Vec<Option<Arc<crate::wording::Wording>>> = vec![None];
+    for l in config.languages.iter().skip(1) {
+        let made = match (&config.rules, rules.get()) {
+            (Some(rel), Some(r)) => {
+                let shown = crate::wording::path_for(rel, &l.code);
+                match std::fs::read_to_string(config.root.join(&shown)) {
+                    Ok(text) => match crate::wording::Wording::parse(&shown, &text, &l.code, &r.lengths()) {
+                        Ok(w) => Some(Arc::new(w)),
+                        Err(mut d) => {
+                            diags.append(&mut d);
+                            None
+                        }
+                    },
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(source) => return Err(Error::Io { path: config.root.join(&shown), source }.into()),
+                }
+            }
+            _ => None,
+        };
+        wordings.push(made);
+    }
     let glossary = read_data_file(&config, crate::glossary::FILE)?.map(|(shown, text)| Glossary::parse(shown, text));
     let glossary = DataFile::from(glossary, &mut diags);
     let words = read_data_file(&config, &config.check.words_to_avoid)?.map(|(shown, text)| WordsToAvoid::parse(shown, text));
@@ -163,7 +193,7 @@ pub(crate) fn load(opts: &BuildOptions) -> Result<Sources, Failure> {
     diags.extend(string_diags);
     diags.extend(crate::check::config_pages(&config, &pages));
     diags.extend(easy_read_links(&pages));
-    Ok(Sources { opts: opts.clone(), config, pages, assets, refused, rules, glossary, words, resources, theme, picture_alts, strings: Arc::new(strings), history, diags })
+    Ok(Sources { opts: opts.clone(), config, pages, assets, refused, rules, glossary, words, resources, theme, picture_alts, strings: Arc::new(strings), wordings, history, diags })
 }
 
 /// The page an Easy Read page is the version of (`easy_read_of`, resolved
@@ -227,7 +257,12 @@ pub(crate) enum ContentFile {
 /// Classifies a file of the content folder by its path (`rel` to the content folder).
 pub(crate) fn content_file(config: &SiteConfig, rel: &str) -> ContentFile {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    let rules = config.rules.as_ref().is_some_and(|r| config.root.join(r) == config.root.join(&config.content).join(rel));
+    let path = config.root.join(&config.content).join(rel);
+    let rules = config.rules.as_ref().is_some_and(|r| {
+        let r = config.root.join(r);
+        // The rules file, and its wording in each other language (rules.pl.yaml).
+        r == path || config.languages.iter().skip(1).any(|l| crate::wording::path_for(&r, &l.code) == path)
+    });
     if rules || DATA_FILES.contains(&rel) || rel == config.check.words_to_avoid {
         ContentFile::Data
     } else if name.starts_with('.') {

@@ -63,7 +63,7 @@ impl<'l> GlossaryLinks<'l> {
             let mut shown = String::new();
             escape_html(&mut shown, &text[start..end]).expect("string");
             out.push(Event::InlineHtml(l.link_html(entry, abbr, &shown).into()));
-            r.links.push(LinkRef { target: l.page_rel.clone(), fragment: Some(l.anchor(entry).to_owned()), offset });
+            r.links.push(LinkRef { target: l.page_rel.clone(), fragment: Some(l.anchor(entry).to_owned()), offset, glossary: true });
             pos = end;
         }
         if pos < text.len() {

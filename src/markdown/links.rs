@@ -52,7 +52,7 @@ fn resolve_link(dest: &str, page: &Page, resolver: &Resolver<'_>, offset: usize,
         return Some("#".into());
     }
     if let Some(frag) = dest.strip_prefix('#') {
-        r.links.push(LinkRef { target: page.rel.clone(), fragment: Some(frag.to_owned()), offset });
+        r.links.push(LinkRef { target: page.rel.clone(), fragment: Some(frag.to_owned()), offset, glossary: false });
         return None;
     }
     if dest.contains("://") || lower.starts_with("mailto:") || lower.starts_with("tel:") || dest.starts_with('/') || dest.is_empty() {
@@ -79,7 +79,7 @@ fn resolve_link(dest: &str, page: &Page, resolver: &Resolver<'_>, offset: usize,
     match resolver.urls.get(&target) {
         Some(url) => {
             if target.ends_with(".md") {
-                r.links.push(LinkRef { target: target.clone(), fragment: frag.clone(), offset });
+                r.links.push(LinkRef { target: target.clone(), fragment: frag.clone(), offset, glossary: false });
             }
             let mut out = format!("{}{}", resolver.base_path, url);
             if let Some(f) = frag {

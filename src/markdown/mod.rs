@@ -103,6 +103,8 @@ pub struct LinkRef {
     pub fragment: Option<String>,
     /// Byte offset of the link in the source file.
     pub offset: usize,
+    /// Made by glossary linking rather than written by the author.
+    pub glossary: bool,
 }
 
 /// A rendered page body.
