@@ -109,11 +109,15 @@ impl Wording {
         // The forms whole numbers take in this language (counts of days are
         // whole; CLDR's rules repeat within the first few hundred).
         let mut categories: Vec<&str> = Vec::new();
+        // How many numbers each form stands for: a form for one number only
+        // (Arabic's dual, "two days") may say it in words, without `{n}`.
+        let mut numbers: HashMap<&str, usize> = HashMap::new();
         for n in 0..=1000usize {
-            if let Ok(c) = plurals.select(n).map(category_name)
-                && !categories.contains(&c)
-            {
-                categories.push(c);
+            if let Ok(c) = plurals.select(n).map(category_name) {
+                *numbers.entry(c).or_default() += 1;
+                if !categories.contains(&c) {
+                    categories.push(c);
+                }
             }
         }
         let mut lengths = HashMap::new();
@@ -135,7 +139,7 @@ impl Wording {
             for (c, form) in &forms {
                 if !categories.contains(&c.as_str()) {
                     diags.push(Diagnostic::error(Code::Rules, format!("whole numbers in `{code}` have no plural form `{c}`")).at(&src, at_key(&["lengths", &key, c])).with_help(format!("the forms of `{code}` are {}", categories.join(", "))));
-                } else if !form.contains("{n}") {
+                } else if !form.contains("{n}") && numbers.get(c.as_str()).is_none_or(|n| *n > 1) {
                     diags.push(Diagnostic::error(Code::Rules, format!("the `{c}` form of `{key}` has no `{{n}}` for the number")).at(&src, at(&["lengths", &key, c])));
                 }
             }
@@ -204,6 +208,18 @@ mod tests {
         assert_eq!(w.describe("cycle", Some(&Length { n: 4, unit: Unit::Weeks })).unwrap(), "co 4 tygodnie");
         assert_eq!(w.describe("cycle", Some(&Length { n: 5, unit: Unit::Weeks })).unwrap(), "co 5 tygodni");
         assert!(w.describe("other", None).unwrap_err().contains("has no wording for the timescale `other`"));
+    }
+
+    #[test]
+    fn a_form_for_one_number_only_may_say_it_in_words() {
+        let ar = "lengths:\n  calendar_days: { zero: \"{n} يوم\", one: \"يوم واحد\", two: \"يومين\", few: \"{n} أيام\", many: \"{n} يومًا\", other: \"{n} يوم\" }\ntimescales:\n  first: \"خلال {length}\"\n";
+        let w = Wording::parse(Path::new("content/rules.ar.yaml"), ar, "ar", &ids()[..1]).unwrap();
+        assert_eq!(w.describe("first", Some(&Length { n: 2, unit: Unit::CalendarDays })).unwrap(), "خلال يومين");
+        assert_eq!(w.describe("first", Some(&Length { n: 15, unit: Unit::CalendarDays })).unwrap(), "خلال 15 يومًا");
+        // Polish `many` stands for many numbers: it must say which.
+        let pl = PL.replace("many: \"{n} dni\" }\n  weeks", "many: \"dni\" }\n  weeks");
+        let d = Wording::parse(Path::new("content/rules.pl.yaml"), &pl, "pl", &ids()).unwrap_err();
+        assert_eq!(d[0].message, "the `many` form of `calendar_days` has no `{n}` for the number");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod checks;
 mod cli;
 mod hardening;
 mod invalid;
+mod languages;
 mod links;
 mod nav;
 mod offline;
