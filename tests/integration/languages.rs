@@ -154,3 +154,31 @@ fn a_translation_older_than_its_source_or_with_other_links_is_a_warning_that_str
     let out = t.run(&["check", "--strict"]);
     assert_eq!(out.status.code(), Some(1), "{}", crate::stderr(&t, &out));
 }
+
+#[test]
+fn the_shipped_translations_state_timescales_in_their_language_with_the_figures_of_the_rules() {
+    let out = crate::shipped::build_shipped();
+    let site = out.path().join("site");
+    let text = |rel: &str| {
+        let html = std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        crate::main_element(&html).to_owned()
+    };
+    // The figures are the rules file's: 15 calendar days, every 4 weeks, 6 months.
+    let pl = text("pl/parents/plan-and-core-group/index.html");
+    assert!(pl.contains("najpóźniej 15 dni po wpisaniu"), "{pl}");
+    assert!(pl.contains("co 4 tygodnie od pierwszego spotkania grupy podstawowej"), "{pl}");
+    let ar = text("ar/parents/what-the-meeting-can-decide/index.html");
+    assert!(ar.contains("خلال يوم واحد بعد الاجتماع"), "one day, said in words: {ar}");
+    assert!(ar.contains("خلال 5 أيام عمل بعد الاجتماع"), "{ar}");
+    let gd = text("gd/parents/the-register/index.html");
+    assert!(gd.contains("taobh a-staigh 6 mìosan"), "{gd}");
+    // The pages of each language list and link to that language's pages.
+    let section = text("ur/parents/index.html");
+    assert!(section.contains("href=\"/ur/parents/what-is-a-cppm/\""), "{section}");
+    assert!(!section.contains("href=\"/parents/what-is-a-cppm/\""), "{section}");
+    // Search has an index per language.
+    let entry = std::fs::read_to_string(site.join("pagefind/pagefind-entry.json")).unwrap();
+    for lang in ["\"en-gb\"", "\"pl\"", "\"ar\"", "\"ur\"", "\"gd\""] {
+        assert!(entry.contains(lang), "{lang} in {entry}");
+    }
+}
