@@ -58,6 +58,9 @@ pub struct PageFunctions {
     /// are reported at the file, so calls that need it stay quiet.
     rules_failed: bool,
     resources_failed: bool,
+    /// The site's languages (codes, strings), for the calculators of
+    /// translated pages.
+    languages: Languages,
 }
 
 impl std::fmt::Debug for PageFunctions {
@@ -137,6 +140,7 @@ impl PageFunctions {
         let mut env = Environment::new();
         env.set_debug(true);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let langs = languages.clone();
         let r = rules.clone();
         env.add_function("timescale", move |state: &minijinja::State, id: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
             let plain: Option<bool> = kwargs.get("plain")?;
@@ -188,7 +192,7 @@ impl PageFunctions {
             Ok(partial("resources-filter.html", &need_resources(&res)?.filter(&url, view_of(state).as_ref())))
         });
         env.add_function("glossary", move || -> Result<Value, minijinja::Error> { Ok(partial("glossary.html", &glossary.context())) });
-        PageFunctions { env, templates, base_path: String::new(), rules_failed: false, resources_failed: false }
+        PageFunctions { env, templates, base_path: String::new(), rules_failed: false, resources_failed: false, languages: langs }
     }
 
     /// Calls that need a data file that failed to load give nothing (the
@@ -229,7 +233,24 @@ impl PageFunctions {
         })?;
         if let Some(p) = value.downcast_object_ref::<Partial>() {
             let templates = self.templates.as_deref().unwrap_or_else(|| Templates::builtin());
-            let html = templates.render_in(&format!("partials/{}", p.name), &p.ctx, page.lang).map_err(CallError::Template)?;
+            // A calculator speaks the default language for now (its script's
+            // words and the rules' words in it are not translated yet): on a
+            // translated page it is marked as such, and says so in the page's language.
+            let lang = if p.name == "calculator.html" { 0 } else { page.lang };
+            let mut html = templates.render_in(&format!("partials/{}", p.name), &p.ctx, lang).map_err(CallError::Template)?;
+            if lang != page.lang {
+                let code = |l: usize| self.languages.codes.get(l).map_or("", String::as_str);
+                let note = self.languages.strings.get(page.lang, "calculator.in_default_language").unwrap_or("");
+                let mut esc = String::new();
+                pulldown_cmark_escape::escape_html(&mut esc, note).expect("string");
+                html = format!(
+                    "<div class=\"wm-in-default-language\" lang=\"{}\" dir=\"{}\">\n<p class=\"wm-in-default-language__note\" lang=\"{}\" dir=\"{}\">{esc}</p>\n{html}</div>\n",
+                    code(0),
+                    crate::lang::direction(code(0)).as_str(),
+                    code(page.lang),
+                    crate::lang::direction(code(page.lang)).as_str(),
+                );
+            }
             Ok(Fragment { html, block: true })
         } else if value.is_safe() {
             Ok(Fragment { html: value.to_string(), block: true })

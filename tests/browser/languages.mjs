@@ -98,6 +98,17 @@ try {
     }
   }
 
+  // ------------- a calculator on a translated page says it is in English
+  {
+    const { page } = await open(browser, `${origin}/pl/parents/the-register/`, 360);
+    const c = await page.evaluate(() => {
+      const box = document.querySelector('.wm-in-default-language');
+      return box && { lang: box.lang, note: box.querySelector('.wm-in-default-language__note')?.lang, calc: !!box.querySelector('.wm-calculator') };
+    });
+    check(c && c.lang === 'en-GB' && c.note === 'pl' && c.calc, 'calculator: on a Polish page it is marked English, with a Polish note', JSON.stringify(c));
+    await page.close();
+  }
+
   // ------------------------------------------- the switcher keeps the page
   for (const [from, fromPrefix] of LANGS) {
     for (const [to, toPrefix] of LANGS) {
