@@ -234,6 +234,7 @@ fn shipped_copy() -> tempfile::TempDir {
     let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     crate::copy_dir(&here.join("content"), &dir.path().join("content"));
+    crate::copy_dir(&here.join("i18n"), &dir.path().join("i18n"));
     let toml = std::fs::read_to_string(here.join("site.toml")).unwrap();
     let start = toml.find("[[editions]]").expect("the shipped site has past editions");
     let end = start + toml[start..].find("\n\n").unwrap();
