@@ -164,7 +164,8 @@ pub(crate) fn bodies(src: &Sources, tools: &Tools, ids: &[PageId]) -> Vec<(Rende
         (body, readability)
     };
     // The default language's pages first: translations take their heading ids.
-    let (first, later): (Vec<(usize, PageId)>, Vec<(usize, PageId)>) = ids.iter().copied().enumerate().partition(|(_, id)| src.pages.get(*id).page.source.is_none());
+    type Places = Vec<(usize, PageId)>;
+    let (first, later): (Places, Places) = ids.iter().copied().enumerate().partition(|(_, id)| src.pages.get(*id).page.source.is_none());
     let resolver = resolver(src, tools, None);
     let mut out: Vec<Option<(Rendered, Option<Readability>)>> = (0..ids.len()).map(|_| None).collect();
     let made: Vec<_> = first.par_iter().map(|&(_, id)| one(&resolver, id)).collect();
