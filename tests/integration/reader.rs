@@ -237,7 +237,10 @@ fn search_indexes_every_page_and_the_search_page_lists_them() {
     // The search page: its form is for JavaScript, and every page is listed by audience.
     let search = t.read_out("search/index.html");
     let main = crate::main_element(&search);
-    assert!(main.contains("data-wm-search=\"/pagefind/\" hidden>"));
+    assert!(main.contains("data-wm-search=\"/pagefind/\" hidden\n"));
+    // The words search.js says, in the page's language.
+    assert!(main.contains("data-wm-text-searching=\"Searching…\""));
+    assert!(main.contains("data-wm-text-no-match=\"No pages{where} match “{query}”. Check the spelling, or try fewer or different words.\""));
     assert!(main.contains("<option value=\"Parents and carers\">Parents and carers</option>"));
     assert!(main.contains("<option value=\"Planning meetings\">Planning meetings</option>"));
     for url in ["/procedures/cppm/", "/procedures/core-groups/", "/parents/meeting/"] {

@@ -7,6 +7,8 @@
  *     the page; Shift held as part of a shortcut (Shift+Tab, capitals) does
  *     not count;
  *   - a status message tells screen reader users how many presses are left;
+ *   - the words it says come from the control's data-wm-text-* attributes
+ *     (partials/exit.html, in the page's language; English without them);
  *   - leaving hides the page at once, shows "Loading.", and replaces the
  *     current history entry with the exit site (location.replace), so Back
  *     does not return here. Earlier history entries are NOT removed: the
@@ -29,6 +31,15 @@
     return;
   }
   var exitUrl = button.href;
+
+  // The words said: data-wm-text-NAME on the control, English if none;
+  // {name} in them is filled from `values`.
+  function text(name, english, values) {
+    var s = root.getAttribute('data-wm-text-' + name) || english;
+    return s.replace(/\{(\w+)\}/g, function (all, key) {
+      return values && Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
+    });
+  }
 
   var presses = 0;
   var timer = null;
@@ -80,7 +91,7 @@
     if (presses > 0) {
       presses = 0;
       showProgress();
-      announce('Exit this page expired.');
+      announce(text('expired', 'Exit this page expired.'));
     }
   }
 
@@ -94,7 +105,7 @@
       overlay = document.createElement('p');
       overlay.className = 'wm-exit-overlay';
       overlay.setAttribute('role', 'alert');
-      overlay.textContent = 'Loading.';
+      overlay.textContent = text('loading', 'Loading.');
     }
     document.body.appendChild(overlay);
     document.body.classList.add('wm-exit-active');
@@ -143,7 +154,9 @@
 
     showProgress();
     var left = PRESSES_NEEDED - presses;
-    announce('Shift, press ' + left + ' more ' + (left === 1 ? 'time' : 'times') + ' to exit.');
+    announce(left === 1
+      ? text('presses-one', 'Shift, press {count} more time to exit.', { count: left })
+      : text('presses-other', 'Shift, press {count} more times to exit.', { count: left }));
     timer = window.setTimeout(expire, TIMEOUT_MS);
   });
 

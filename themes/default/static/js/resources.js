@@ -4,7 +4,9 @@
 // of the page, made at build time. With it, the same links filter the rows
 // in place: rows for other audiences are hidden, a table left empty says so,
 // the chosen link is marked as current, and a status message (in the page
-// from the start) says how many resources are shown.
+// from the start) says how many resources are shown. Its words come from the
+// filter's data-wm-text-* attributes (partials/resources-filter.html, in the
+// page's language; English without them).
 (function () {
   "use strict";
 
@@ -14,6 +16,15 @@
   var links = Array.prototype.slice.call(nav.querySelectorAll("a[data-wm-audience]"));
   var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-wm-audience]"));
   var tables = Array.prototype.slice.call(document.querySelectorAll("[data-wm-resources]"));
+
+  // The words said: data-wm-text-NAME on the filter, English if none;
+  // {name} in them is filled from `values`.
+  function text(name, english, values) {
+    var s = nav.getAttribute("data-wm-text-" + name) || english;
+    return s.replace(/\{(\w+)\}/g, function (all, key) {
+      return values && Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
+    });
+  }
 
   function show(audience, label) {
     var count = 0;
@@ -27,7 +38,7 @@
       wrap.hidden = !any;
       var note = wrap.nextElementSibling;
       if (note && note.classList.contains("wm-resources__none")) {
-        note.textContent = any ? "" : "Nothing in this list is for " + label.toLowerCase() + ".";
+        note.textContent = any ? "" : text("none", "Nothing in this list is for {audience}.", { audience: label.toLowerCase() });
         note.hidden = any;
       }
     });
@@ -38,8 +49,16 @@
         a.removeAttribute("aria-current");
       }
     });
-    var what = count === 1 ? "1 resource" : count + " resources";
-    status.textContent = audience ? "Showing " + what + " for " + label.toLowerCase() + "." : "Showing all " + what + ".";
+    var values = { count: count, audience: audience ? label.toLowerCase() : "" };
+    if (audience) {
+      status.textContent = count === 1
+        ? text("showing-one", "Showing {count} resource for {audience}.", values)
+        : text("showing-other", "Showing {count} resources for {audience}.", values);
+    } else {
+      status.textContent = count === 1
+        ? text("showing-all-one", "Showing all {count} resource.", values)
+        : text("showing-all-other", "Showing all {count} resources.", values);
+    }
   }
 
   links.forEach(function (a) {

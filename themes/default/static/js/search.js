@@ -10,6 +10,8 @@
 // result's title, who it is for and an excerpt, and filters by audience and
 // stage. Results are announced through a status message that is in the page
 // from the start. Without JavaScript, the search page lists every page.
+// The words it shows come from the search's data-wm-text-* attributes
+// (search.html, in the page's language; English without them).
 (function () {
   "use strict";
 
@@ -51,6 +53,16 @@
   var noJs = document.querySelector("[data-wm-search-nojs]");
   var bundle = root.getAttribute("data-wm-search");
 
+  // The words shown: data-wm-text-NAME on the search, English if none;
+  // {name} in them is filled from `values`.
+  function text(name, english, values) {
+    var s = root.getAttribute("data-wm-text-" + name) || english;
+    return s.replace(/\{(\w+)\}/g, function (all, key) {
+      return values && Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
+    });
+  }
+  var separator = text("separator", ", ");
+
   root.hidden = false;
   if (noJs) { noJs.hidden = true; }
 
@@ -83,16 +95,19 @@
   }
 
   function describe(count, q, chosen) {
-    var what = count === 1 ? "1 page" : count + " pages";
     var parts = [];
-    if (chosen.audience) { parts.push("for " + chosen.audience.toLowerCase()); }
-    if (chosen.stage) { parts.push("at the stage " + chosen.stage.toLowerCase()); }
-    var where = parts.length ? " " + parts.join(", ") : "";
-    if (!q) { return what + where + "."; }
-    if (count === 0) {
-      return "No pages" + where + " match \u201c" + q + "\u201d. Check the spelling, or try fewer or different words.";
+    if (chosen.audience) { parts.push(text("where-audience", "for {audience}", { audience: chosen.audience.toLowerCase() })); }
+    if (chosen.stage) { parts.push(text("where-stage", "at the stage {stage}", { stage: chosen.stage.toLowerCase() })); }
+    var values = { count: count, where: parts.length ? " " + parts.join(separator) : "", query: q };
+    if (!q) {
+      return count === 1 ? text("count-one", "{count} page{where}.", values) : text("count-other", "{count} pages{where}.", values);
     }
-    return what + where + " match \u201c" + q + "\u201d.";
+    if (count === 0) {
+      return text("no-match", "No pages{where} match \u201c{query}\u201d. Check the spelling, or try fewer or different words.", values);
+    }
+    return count === 1
+      ? text("match-one", "{count} page{where} match \u201c{query}\u201d.", values)
+      : text("match-other", "{count} pages{where} match \u201c{query}\u201d.", values);
   }
 
   function run() {
@@ -107,7 +122,7 @@
       status.textContent = "";
       return;
     }
-    status.textContent = "Searching\u2026";
+    status.textContent = text("searching", "Searching\u2026");
     load().then(function (pf) {
       return pf.search(q || null, { filters: chosen });
     }).then(function (found) {
@@ -121,7 +136,7 @@
       });
     }).catch(function () {
       if (mine !== generation) { return; }
-      status.textContent = "Search is not working at the moment. The list of all pages below still works.";
+      status.textContent = text("failed", "Search is not working at the moment. The list of all pages below still works.");
     });
   }
 
@@ -261,8 +276,8 @@
     item.appendChild(heading);
     var f = d.filters || {};
     var about = [];
-    if (f.audience && f.audience.length) { about.push("For: " + f.audience.join(", ")); }
-    if (f.stage && f.stage.length) { about.push("Stage: " + f.stage.join(", ")); }
+    if (f.audience && f.audience.length) { about.push(text("result-audience", "For: {audiences}", { audiences: f.audience.join(separator) })); }
+    if (f.stage && f.stage.length) { about.push(text("result-stage", "Stage: {stages}", { stages: f.stage.join(separator) })); }
     if (about.length) { item.appendChild(el("p", "wm-search-result__meta", about.join(". "))); }
     if (d.excerpt) { item.appendChild(excerpt(d)); }
     // Up to three headings inside the page where the words were found.
