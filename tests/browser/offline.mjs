@@ -318,7 +318,7 @@ try {
   // ---------------------------------------------------------- a new build
   const src = path.join(tmp, 'src');
   await mkdir(src);
-  for (const f of ['site.toml', 'content', 'themes']) await cp(path.join(siteRoot, f), path.join(src, f), { recursive: true });
+  for (const f of ['site.toml', 'content', 'themes', 'i18n']) await cp(path.join(siteRoot, f), path.join(src, f), { recursive: true });
   // Past editions need the git history, which the copy lacks.
   const toml = (await readFile(path.join(src, 'site.toml'), 'utf8')).replace(/\[\[editions\]\][^[]*/g, '');
   await writeFile(path.join(src, 'site.toml'), toml);
