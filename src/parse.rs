@@ -142,8 +142,10 @@ fn source_headings(src: &Sources, fresh: &HashMap<PageId, &Rendered>) -> HashMap
 /// A page's body as one audience's view of it shows it (the resources list
 /// with that audience's rows only), for the per-audience pages.
 pub(crate) fn view_body(src: &Sources, tools: &Tools, id: PageId, view: &crate::resources::View) -> Rendered {
-    let headings = source_headings(src, &HashMap::new());
-    markdown::render(&src.pages.get(id).page, &resolver(src, tools, Some(&headings)), &tools.functions.in_view(view))
+    let page = &src.pages.get(id).page;
+    // Only a translation takes its source's heading ids.
+    let headings = if page.source.is_some() { source_headings(src, &HashMap::new()) } else { HashMap::new() };
+    markdown::render(page, &resolver(src, tools, Some(&headings)), &tools.functions.in_view(view))
 }
 
 /// The bodies of some pages, parsed again (for `waymark serve`), with their
